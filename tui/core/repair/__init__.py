@@ -1,0 +1,1 @@
+"""Repairs: fixes are JSON Patch operations produced by the rules; applying them is pure."""

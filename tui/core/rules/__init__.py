@@ -1,0 +1,22 @@
+"""The rule families.  Importing this package registers every rule in the registry.
+
+One module per family; the family letters and titles are in :data:`registry.FAMILIES`.
+"""
+
+from tui.core.rules import (  # noqa: F401  (imported for their @rule registrations)
+    caching,
+    content,
+    logged_errors,
+    media,
+    notes,
+    openai,
+    output,
+    pairing,
+    params,
+    roles,
+    server_tools,
+    shape,
+    size,
+    thinking,
+    tools,
+)

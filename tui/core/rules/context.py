@@ -1,0 +1,166 @@
+"""What a rule sees: the request, defensive views over it, and the model's capabilities.
+
+Logs are untrusted: ``messages`` may be a string, a block may be a number.  The views here skip
+what is not the expected shape (the ``B`` family reports those), so family rules can be written
+for well-shaped data without each one re-checking types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from tui.core.capabilities import ModelCaps, lookup_model
+from tui.core.model import Exchange
+from tui.core.paths import Path
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRef:
+    """A content block and where it is.  A string ``content`` is shown as one text block whose
+    ``index`` is None and whose path is the ``content`` key itself."""
+
+    message: int
+    index: int | None
+    block: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        if self.index is None:
+            return ("messages", self.message, "content")
+        return ("messages", self.message, "content", self.index)
+
+    @property
+    def type(self) -> str | None:
+        t = self.block.get("type")
+        return t if isinstance(t, str) else None
+
+
+@dataclass(slots=True)
+class Turn:
+    """Consecutive messages of one role, merged as the API merges them (API_RULES.md ROLE-02)."""
+
+    role: str
+    messages: list[int] = field(default_factory=list)
+    blocks: list[BlockRef] = field(default_factory=list)
+
+
+class CheckContext:
+    """Everything a rule may read.  Build one per request; views are computed once, on demand."""
+
+    def __init__(self, request: Any, exchange: Exchange | None = None) -> None:
+        self.request: dict[str, Any] = request if isinstance(request, dict) else {}
+        self.exchange = exchange
+
+    # -- top level -------------------------------------------------------------------------
+    @property
+    def model(self) -> str | None:
+        m = self.request.get("model")
+        return m if isinstance(m, str) else None
+
+    @cached_property
+    def caps(self) -> ModelCaps | None:
+        """Capabilities of the requested model, or None when the model is not in the table."""
+        return lookup_model(self.model) if self.model else None
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        r = self.exchange.response if self.exchange else None
+        return r if isinstance(r, dict) else None
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        e = self.exchange.error if self.exchange else None
+        return e if isinstance(e, dict) else None
+
+    # -- messages and blocks ---------------------------------------------------------------
+    @cached_property
+    def message_list(self) -> list[tuple[int, dict[str, Any]]]:
+        msgs = self.request.get("messages")
+        if not isinstance(msgs, list):
+            return []
+        return [(i, m) for i, m in enumerate(msgs) if isinstance(m, dict)]
+
+    def messages(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(index, message)`` for every message that is an object."""
+        return iter(self.message_list)
+
+    def role(self, index: int) -> str | None:
+        msgs = self.request.get("messages")
+        if isinstance(msgs, list) and 0 <= index < len(msgs) and isinstance(msgs[index], dict):
+            r = msgs[index].get("role")
+            return r if isinstance(r, str) else None
+        return None
+
+    def blocks(self, index: int) -> list[BlockRef]:
+        """The content blocks of message ``index`` that are objects (string content = one text block)."""
+        msgs = self.request.get("messages")
+        if not isinstance(msgs, list) or not (0 <= index < len(msgs)):
+            return []
+        msg = msgs[index]
+        if not isinstance(msg, dict):
+            return []
+        content = msg.get("content")
+        if isinstance(content, str):
+            return [BlockRef(index, None, {"type": "text", "text": content})]
+        if isinstance(content, list):
+            return [BlockRef(index, j, b) for j, b in enumerate(content) if isinstance(b, dict)]
+        return []
+
+    def all_blocks(self) -> Iterator[tuple[str | None, BlockRef]]:
+        """``(role, block)`` for every block of every message, in order."""
+        for i, msg in self.message_list:
+            role = msg.get("role") if isinstance(msg.get("role"), str) else None
+            for b in self.blocks(i):
+                yield role, b
+
+    @cached_property
+    def turns(self) -> list[Turn]:
+        """Messages merged by role; messages with an unknown role start their own turn."""
+        turns: list[Turn] = []
+        for i, msg in self.message_list:
+            role = msg.get("role")
+            role = role if isinstance(role, str) else "?"
+            if turns and turns[-1].role == role and role in ("user", "assistant"):
+                turns[-1].messages.append(i)
+            else:
+                turns.append(Turn(role, [i]))
+            turns[-1].blocks.extend(self.blocks(i))
+        return turns
+
+    @cached_property
+    def final_message(self) -> tuple[int, dict[str, Any]] | None:
+        return self.message_list[-1] if self.message_list else None
+
+    # -- tools -----------------------------------------------------------------------------
+    @cached_property
+    def tools(self) -> list[tuple[int, dict[str, Any]]]:
+        tools = self.request.get("tools")
+        if not isinstance(tools, list):
+            return []
+        return [(i, t) for i, t in enumerate(tools) if isinstance(t, dict)]
+
+    @cached_property
+    def tools_by_name(self) -> dict[str, dict[str, Any]]:
+        """Declared tools by name (the first wins when names collide; D002 reports that)."""
+        out: dict[str, dict[str, Any]] = {}
+        for _, t in self.tools:
+            name = t.get("name")
+            if isinstance(name, str) and name not in out:
+                out[name] = t
+        return out
+
+    # -- thinking --------------------------------------------------------------------------
+    @property
+    def thinking_type(self) -> str | None:
+        """``enabled`` / ``adaptive`` / ``disabled`` or None when the request has no ``thinking``."""
+        t = self.request.get("thinking")
+        if isinstance(t, dict) and isinstance(t.get("type"), str):
+            return t["type"]
+        return None
+
+    @property
+    def thinking_on(self) -> bool:
+        return self.thinking_type in ("enabled", "adaptive")

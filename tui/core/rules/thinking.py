@@ -1,0 +1,3 @@
+"""T: extended thinking (API_RULES.md §5)."""
+
+from __future__ import annotations
