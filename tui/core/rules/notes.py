@@ -44,6 +44,6 @@ def rule_failed(ctx: CheckContext) -> Iterator[Violation]:
     (none: this is a bug in Payload Doctor)
 
     ## Fix
-    None.
+    None in the payload: this is a bug in Payload Doctor, to be fixed in the rule.
     """
     return iter(())  # emitted by the engine (tui.core.check)

@@ -1,0 +1,1 @@
+"""The headless core: load → model → check → repair → replay/export.  Never imports textual."""
