@@ -1,0 +1,27 @@
+"""`payload-doctor [open] FILE`: the terminal UI (falls back to `check` until the app exists)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+
+def demo_path() -> Path:
+    """The bundled incident log the TUI opens with no argument."""
+    return Path(__file__).resolve().parents[2] / "sample_payloads" / "incident.jsonl"
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    path = args.file or str(demo_path())
+    try:
+        from tui.app.app import run  # type: ignore[import-not-found]
+    except ModuleNotFoundError:
+        print("payload-doctor: the interactive TUI is not built yet; showing `check` instead.",
+              file=sys.stderr)
+        ns = argparse.Namespace(paths=[path], format="text", select=None, ignore=None)
+        from tui.cli.check import cmd_check
+
+        return cmd_check(ns)
+    return run(path, record=args.record)

@@ -1,0 +1,116 @@
+"""Apply fixes: one finding's, all safe ones, or all of them — re-checking after every step.
+
+Fixes are computed against the payload as it is *now*, so after applying one the others' patch
+paths may be stale.  The planner therefore applies one fix, re-checks, and repeats until nothing
+applicable is left (bounded, with a guard against two fixes undoing each other).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.core.check import check_request
+from tui.core.findings import Applicability, Finding, Severity
+from tui.core.repair.patch import PatchError, apply_patch
+from tui.core.rules.registry import Rule, select_rules
+
+MAX_ROUNDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """One fix that was applied: what it was for and what it did."""
+
+    code: str
+    path: str
+    title: str
+    applicability: Applicability
+
+
+@dataclass(slots=True)
+class FixResult:
+    original: Any
+    fixed: Any
+    applied: list[Applied] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+    stopped: str | None = None
+    """Why the loop ended early (round limit, a fix cycle, a patch that did not apply), or None."""
+
+    @property
+    def changed(self) -> bool:
+        return self.original != self.fixed
+
+    @property
+    def errors_left(self) -> list[Finding]:
+        return [f for f in self.remaining if f.severity is Severity.ERROR]
+
+
+def request_rules(rules: Sequence[Rule] | None = None) -> list[Rule]:
+    """Rules about the request itself: response and error findings cannot be fixed in it."""
+    return [r for r in (rules if rules is not None else select_rules()) if r.needs == "request"]
+
+
+def apply_fix(body: Any, finding: Finding) -> Any:
+    """The payload with one finding's fix applied (a new object; ``body`` is untouched)."""
+    if finding.fix is None:
+        raise ValueError(f"{finding.code} at {finding.dotted or 'the top level'} has no automatic fix")
+    return apply_patch(body, finding.fix.ops)
+
+
+def _fingerprint(body: Any) -> str:
+    return json.dumps(body, sort_keys=True, ensure_ascii=False)
+
+
+def _eligible(f: Finding, unsafe: bool) -> bool:
+    return f.fix is not None and (unsafe or f.fix.applicability is Applicability.SAFE)
+
+
+def fix_payload(
+    body: Any,
+    *,
+    unsafe: bool = False,
+    rules: Sequence[Rule] | None = None,
+    max_rounds: int = MAX_ROUNDS,
+) -> FixResult:
+    """Apply every eligible fix until the payload is stable.
+
+    Errors are fixed before warnings, and earlier positions before later ones.  A fix whose patch
+    does not apply is skipped (and reported) rather than aborting the whole run.
+    """
+    chosen = request_rules(rules)
+    result = FixResult(original=body, fixed=body)
+    seen = {_fingerprint(body)}
+    skipped: set[tuple[str, str]] = set()
+    current = body
+    for _ in range(max_rounds):
+        findings = check_request(current, rules=chosen)
+        candidates = sorted(
+            (f for f in findings if _eligible(f, unsafe) and (f.code, f.dotted) not in skipped),
+            key=lambda f: f.severity.rank,
+        )
+        if not candidates:
+            result.fixed, result.remaining = current, findings
+            return result
+        f = candidates[0]
+        try:
+            new = apply_fix(current, f)
+        except PatchError as exc:
+            skipped.add((f.code, f.dotted))
+            result.stopped = f"the fix for {f.code} at {f.dotted} did not apply ({exc}); skipped"
+            continue
+        fp = _fingerprint(new)
+        if fp in seen:
+            skipped.add((f.code, f.dotted))
+            result.stopped = f"the fix for {f.code} at {f.dotted} would undo an earlier fix; skipped"
+            continue
+        seen.add(fp)
+        assert f.fix is not None
+        result.applied.append(Applied(f.code, f.dotted, f.fix.title, f.fix.applicability))
+        current = new
+    result.fixed = current
+    result.remaining = check_request(current, rules=chosen)
+    result.stopped = f"stopped after {max_rounds} fixes; the payload may still change"
+    return result
