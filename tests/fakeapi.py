@@ -1,0 +1,179 @@
+"""A scripted fake Messages API on 127.0.0.1 for replay tests (the real `anthropic` client talks to it).
+
+Each test gives a script: one :class:`Reply` per expected request.  The server records what it
+received (path, headers, raw body) and does what the reply says: a status with a JSON or raw
+body, an SSE stream (optionally cut), a delay (to trigger client timeouts) or a dropped
+connection.  Everything is bounded: at most ``max_requests`` are served, sleeps are capped, and
+the server thread stops when the test's ``with`` block ends.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MAX_DELAY = 10.0
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    """A dict/list is sent as JSON; bytes/str as-is."""
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    drop: bool = False
+    """Close the connection without answering."""
+    sse: list[tuple[str | None, Any]] | None = None
+    """``(event name or None, data)`` pairs sent as ``text/event-stream``."""
+    cut_after: int | None = None
+    """With ``sse``: stop after this many events and close the connection."""
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    raw: bytes
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.raw)
+
+
+def message(text: str = "Hello!", *, model: str = "claude-sonnet-4-5-20250929", stop: str = "end_turn",
+            content: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"id": "msg_01FakeReplayXyZ", "type": "message", "role": "assistant", "model": model,
+            "content": content if content is not None else [{"type": "text", "text": text}],
+            "stop_reason": stop, "stop_sequence": None,
+            "usage": {"input_tokens": 21, "output_tokens": 7}}
+
+
+def error(status: int, etype: str, msg: str, **headers: str) -> Reply:
+    return Reply(status, {"type": "error", "error": {"type": etype, "message": msg},
+                          "request_id": "req_011CFakeReplay"},
+                 headers={"request-id": "req_011CFakeReplay", **headers})
+
+
+def sse_for(msg: dict[str, Any]) -> list[tuple[str | None, Any]]:
+    """The event sequence the API would stream for ``msg`` (text and tool_use blocks)."""
+    start = {**msg, "content": [], "stop_reason": None, "usage": {"input_tokens": 21, "output_tokens": 1}}
+    events: list[tuple[str | None, Any]] = [("message_start", {"type": "message_start", "message": start}),
+                                            ("ping", {"type": "ping"})]
+    for i, block in enumerate(msg["content"]):
+        if block["type"] == "text":
+            events.append(("content_block_start", {"type": "content_block_start", "index": i,
+                                                   "content_block": {"type": "text", "text": ""}}))
+            for part in (block["text"][: len(block["text"]) // 2], block["text"][len(block["text"]) // 2:]):
+                events.append(("content_block_delta", {"type": "content_block_delta", "index": i,
+                                                       "delta": {"type": "text_delta", "text": part}}))
+        else:
+            events.append(("content_block_start", {"type": "content_block_start", "index": i,
+                                                   "content_block": {**block, "input": {}}}))
+            events.append(("content_block_delta", {"type": "content_block_delta", "index": i, "delta": {
+                "type": "input_json_delta", "partial_json": json.dumps(block["input"])}}))
+        events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
+    events.append(("message_delta", {"type": "message_delta", "delta": {"stop_reason": msg["stop_reason"],
+                                                                        "stop_sequence": None},
+                                     "usage": {"output_tokens": 7}}))
+    events.append(("message_stop", {"type": "message_stop"}))
+    return events
+
+
+class FakeAPI:
+    """``with FakeAPI([Reply(...), ...]) as api: ... api.url ... api.received``."""
+
+    def __init__(self, script: list[Reply] | Callable[[Received], Reply], *, max_requests: int = 50) -> None:
+        self.script = script
+        self.max_requests = max_requests
+        self.received: list[Received] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _next(self, rec: Received) -> Reply:
+        with self._lock:
+            self.received.append(rec)
+            n = len(self.received)
+        if n > self.max_requests:
+            return error(500, "api_error", "fake server: request budget exhausted")
+        if callable(self.script):
+            return self.script(rec)
+        if n <= len(self.script):
+            return self.script[n - 1]
+        return error(500, "api_error", f"fake server: no scripted reply for request {n}")
+
+    def __enter__(self) -> FakeAPI:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                reply = api._next(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, raw))
+                if reply.delay:
+                    time.sleep(min(reply.delay, MAX_DELAY))
+                if reply.drop:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                if reply.sse is not None:
+                    self._stream(reply)
+                    return
+                body = reply.body
+                data = (json.dumps(body).encode() if isinstance(body, (dict, list))
+                        else body.encode() if isinstance(body, str) else body or b"")
+                self.send_response(reply.status)
+                ctype = "application/json" if isinstance(body, (dict, list)) else "text/html"
+                self.send_header("content-type", reply.headers.get("content-type", ctype))
+                for k, v in reply.headers.items():
+                    if k.lower() != "content-type":
+                        self.send_header(k, v)
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, reply: Reply) -> None:
+                self.send_response(reply.status)
+                self.send_header("content-type", "text/event-stream")
+                for k, v in reply.headers.items():
+                    self.send_header(k, v)
+                self.send_header("connection", "close")
+                self.end_headers()
+                self.close_connection = True
+                events = reply.sse or []
+                if reply.cut_after is not None:
+                    events = events[: reply.cut_after]
+                for name, data in events:
+                    chunk = (f"event: {name}\n" if name else "") + f"data: {json.dumps(data)}\n\n"
+                    self.wfile.write(chunk.encode())
+                    self.wfile.flush()
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        assert self._server is not None and self._thread is not None
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
