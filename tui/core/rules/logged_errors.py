@@ -1,3 +1,203 @@
-"""E: logged API errors, classified and mapped to the payload (API_RULES.md §0, §13)."""
+"""E: logged API errors, classified and mapped to the payload (API_RULES.md §0, §13).
+
+An exchange that logged an error gets exactly one E finding, chosen by :func:`tui.core.errors.classify`:
+E001 (structural: repair, do not retry), E002 (transient: retry with backoff) or E003 (client:
+key, permission or billing).  The finding sits on the logged error (scope ``error``, path ``()``)
+and its ``related`` path points into the request when the error text names a location.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_message, mask_secrets, parse_error_body
+from tui.core.findings import Severity, Violation
+from tui.core.paths import Path, to_dotted
+from tui.core.rules.context import CheckContext
+from tui.core.rules.registry import get_rule, rule
+
+_RELAYS = {"vertex": "Vertex", "openrouter": "OpenRouter", "bedrock": "Bedrock",
+           "cloudflare": "Cloudflare, before the API", "batch": "a batch result", "html": "an HTML page"}
+
+
+def logged_error(ctx: CheckContext) -> tuple[ApiError, ErrorClass] | None:
+    """The exchange's logged error, parsed and classified (the raw body, not ``ctx.error``, so a
+    logged string or ``{"raw": "..."}`` works too)."""
+    ex = ctx.exchange
+    if ex is None or ex.error is None:
+        return None
+    err = parse_error_body(ex.error, ex.status)
+    if err is None:
+        return None
+    return err, classify(err.status, err.type, err.message)
+
+
+def _label(err: ApiError) -> str:
+    parts = [str(err.status)] if err.status is not None else []
+    if err.type:
+        parts.append(err.type)
+    label = " ".join(parts) or "no status"
+    if err.envelope in _RELAYS:
+        label += f", via {_RELAYS[err.envelope]}"
+    if err.request_id:
+        label += f", request_id {err.request_id}"
+    return label
+
+
+def _header(ctx: CheckContext, name: str) -> str | None:
+    headers = ctx.exchange.headers if ctx.exchange is not None else None
+    if not isinstance(headers, dict):
+        return None
+    for k, v in headers.items():
+        if isinstance(k, str) and k.lower() == name:
+            return str(v).strip() if v is not None else None
+    return None
+
+
+def _reproduced(ctx: CheckContext, code: str) -> bool | None:
+    """Whether the explaining rule also fires on the logged request (None: cannot tell)."""
+    r = get_rule(code)
+    if r is None or r.needs not in ("request", "any") or (r.model_dependent and ctx.caps is None):
+        return None
+    try:
+        return any(True for _ in r.check(ctx))
+    except Exception:  # that rule's own failure is reported by the engine when it runs
+        return None
+
+
+@rule("E001", "logged-structural-error", Severity.ERROR, references=(), needs="error")
+def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
+    """The logged request was rejected because the payload is wrong; sending it again fails again.
+
+    ## What it does
+    Reads the logged error in any envelope (Anthropic, Cloudflare 413, Vertex, OpenRouter,
+    Bedrock, a batch result, an `API Error: 400 {…}` line), classifies it as structural (400
+    `invalid_request_error`, 404 `not_found_error`, 413, 422), maps the text to the rule that
+    reports the same problem (e.g. ``messages.33: `tool_use` ids were found without …`` →
+    P001) and to the JSON path it names (discriminator tags such as `tool_use` stripped), and
+    says whether that rule reproduces it on the logged request.
+
+    ## Why is this bad?
+    A structural error is deterministic: the API (API_RULES.md §13) rejects the same bytes the
+    same way every time, so a retry loop only burns time and money.  The API reports one
+    violation per response; the checker's other findings show the rest.  When the explaining
+    rule does not fire on the logged request, the request that was sent differs from the one
+    that was logged (a proxy, a later edit) or the rule has a gap.
+
+    ## Example
+    A request logged with HTTP 400 and the error
+    ``{"type":"error","error":{"type":"invalid_request_error","message":"messages.1: `tool_use`
+    ids were found without `tool_result` blocks immediately after: toolu_01…"}}``.
+
+    ## Fix
+    None here: the finding of the explaining rule (named in the message, at the related path)
+    carries the repair.  Apply it, then replay.
+    """
+    got = logged_error(ctx)
+    if got is None or got[1] is not ErrorClass.STRUCTURAL:
+        return
+    err, _ = got
+    path, code = explain_message(err.message, ctx.request)
+    related: tuple[Path, ...] = (path,) if path else ()
+    where = f" at {to_dotted(path)}" if path else ""
+    if code is not None:
+        r = get_rule(code)
+        explained = f"rule {code}" + (f" ({r.name})" if r else "") + f" explains it{where}"
+        again = _reproduced(ctx, code)
+        if again is True:
+            explained += "; this check reports it too"
+        elif again is False:
+            explained += ("; but this check does not reproduce it on the logged request (was "
+                          "the request changed after it was logged, or by a proxy?)")
+    elif path:
+        explained = f"no rule matches this text; it points{where}"
+    else:
+        explained = "no rule matches this text; compare it with the request by hand"
+    yield Violation(
+        (),
+        f"the API rejected this payload ({_label(err)}): {explained}. Re-sending it unchanged "
+        f"will fail again; repair it first",
+        api_error=mask_secrets(err.message) or None,
+        related=related,
+        scope="error",
+    )
+
+
+@rule("E002", "logged-transient-error", Severity.WARNING, references=(), needs="error")
+def logged_transient_error(ctx: CheckContext) -> Iterator[Violation]:
+    """The logged request failed for a transient reason; the payload itself is fine.
+
+    ## What it does
+    Reports a logged 429 `rate_limit_error`, 529 `overloaded_error`, 500 `api_error`,
+    502/503/504, 408, 409 or `timeout_error` (also an SSE `error` event after a 200), and
+    repeats the `retry-after` / `retry-after-ms` / `x-should-retry` headers when the log kept
+    them.
+
+    ## Why is this bad?
+    It is not the payload's fault: API_RULES.md §13 classes these as transient.  The right
+    reaction is a retry with exponential backoff and jitter, honouring `retry-after`, with a cap
+    on attempts and total time (the SDK retries 408, 409, 429 and every 5xx twice by default).
+    Repairing the payload will not help.
+
+    ## Example
+    `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"},"request_id":"req_011…"}`
+    with HTTP 529.
+
+    ## Fix
+    None: nothing in the payload is wrong.  Replay it (with backoff) as it is.
+    """
+    got = logged_error(ctx)
+    if got is None or got[1] is not ErrorClass.TRANSIENT:
+        return
+    err, cls = got
+    hints: list[str] = []
+    retry_ms = _header(ctx, "retry-after-ms")
+    retry_after = _header(ctx, "retry-after")
+    if retry_ms:
+        hints.append(f"the response asked to wait retry-after-ms: {retry_ms}")
+    elif retry_after:
+        hints.append(f"the response asked to wait retry-after: {retry_after}"
+                     + (" s" if retry_after.replace(".", "", 1).isdigit() else ""))
+    if (_header(ctx, "x-should-retry") or "").lower() == "false":
+        hints.append("but it also sent x-should-retry: false, so the SDK would not retry it")
+    yield Violation(
+        (),
+        f"the API returned a transient error ({_label(err)}). {advice(cls, err)}"
+        + (f" ({'; '.join(hints)})" if hints else ""),
+        api_error=mask_secrets(err.message) or None,
+        scope="error",
+    )
+
+
+@rule("E003", "logged-client-error", Severity.WARNING, references=(), needs="error")
+def logged_client_error(ctx: CheckContext) -> Iterator[Violation]:
+    """The logged request was refused because of the API key, its permissions or the account's credit.
+
+    ## What it does
+    Reports a logged 401 `authentication_error`, 403 `permission_error`, 402 `billing_error`, or
+    the 400 `Your credit balance is too low to access the Anthropic API. Please go to Plans &
+    Billing to upgrade or purchase credits.` (a billing problem sent as an
+    `invalid_request_error`).  Any key-like string in the logged text is masked.
+
+    ## Why is this bad?
+    The payload was never judged: API_RULES.md §13 classes these as client errors, which
+    neither a repair nor a retry fixes.  Retrying only repeats the refusal.
+
+    ## Example
+    `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}`
+    with HTTP 401.
+
+    ## Fix
+    None: the payload is not at fault.  Check the key (set, valid, for this workspace and
+    endpoint), its permissions, and the account's credit, then replay.
+    """
+    got = logged_error(ctx)
+    if got is None or got[1] is not ErrorClass.CLIENT:
+        return
+    err, cls = got
+    yield Violation(
+        (),
+        f"the API refused the caller, not the payload ({_label(err)}). {advice(cls, err)}",
+        api_error=mask_secrets(err.message) or None,
+        scope="error",
+    )

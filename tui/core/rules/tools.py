@@ -1,3 +1,361 @@
-"""D: tool definitions and tool_choice (API_RULES.md §6)."""
+"""D: tool definitions and tool_choice (API_RULES.md §6, TOOL-01 … TOOL-05).
+
+*Custom* tools are the ones without a ``type`` (or with ``type: "custom"``): they carry
+``name``, ``description`` and ``input_schema``, and the API's error paths tag them
+(``tools.7.custom.name``).  Server and client-defined Anthropic tools (``web_search_20250305``,
+``bash_20250124``, ``text_editor_…``) have fixed names and no ``input_schema``; only the
+uniqueness of names (D002) applies to them.
+
+Renaming a tool is done everywhere at once: the definition, every ``tool_use.name`` in the
+history and ``tool_choice.name``, so the conversation keeps referring to the same tool.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from tui.core.findings import Applicability, Fix, Severity, Violation
+from tui.core.paths import Path
+from tui.core.repair import ops
+from tui.core.rules.context import CheckContext
+from tui.core.rules.registry import rule
+
+NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
+COMPAT_NAME_LEN = 64
+"""Bedrock, Vertex and gateways validated against ``{1,64}`` (reports up to 2025-05)."""
+
+TOOL03_TEXT = ("JSON schema is invalid. It must match JSON Schema draft 2020-12 "
+               "(https://json-schema.org/draft/2020-12). Learn more about tool use at "
+               "https://docs.claude.com/en/docs/tool-use.")
+
+_CHOICE_TYPES = ("auto", "any", "tool", "none")
+
+
+def is_custom(tool: dict[str, Any]) -> bool:
+    """A user-defined tool (no ``type``, or ``type: "custom"``); server tools have a dated type."""
+    return tool.get("type") in (None, "custom")
+
+
+def _sanitize(name: str) -> str:
+    return re.sub(r"[^a-zA-Z0-9_-]", "_", name)[:COMPAT_NAME_LEN] or "tool"
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    """``base`` or ``base_2``, ``base_3`` … (kept within 64 characters) not in ``taken``."""
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"_{n}"
+        cand = base[:COMPAT_NAME_LEN - len(suffix)] + suffix
+        if cand not in taken:
+            return cand
+        n += 1
+
+
+def _all_names(ctx: CheckContext) -> set[str]:
+    """Every tool name in use: definitions and calls in the history."""
+    names = {t["name"] for _, t in ctx.tools if isinstance(t.get("name"), str)}
+    names |= {b.block["name"] for _, b in ctx.all_blocks()
+              if b.type == "tool_use" and isinstance(b.block.get("name"), str)}
+    return names
+
+
+def _history_uses(ctx: CheckContext, name: str) -> list[Path]:
+    return [b.path for _, b in ctx.all_blocks()
+            if b.type == "tool_use" and b.block.get("name") == name and b.index is not None]
+
+
+def _choice_names(ctx: CheckContext, name: str) -> bool:
+    choice = ctx.request.get("tool_choice")
+    return isinstance(choice, dict) and choice.get("type") == "tool" and choice.get("name") == name
+
+
+def rename_ops(ctx: CheckContext, index: int, old: str, new: str) -> list[ops.Op]:
+    """Rename tool ``index`` from ``old`` to ``new`` in its definition, the history and tool_choice."""
+    out = [ops.replace(("tools", index, "name"), new)]
+    out += [ops.replace((*p, "name"), new) for p in _history_uses(ctx, old)]
+    if _choice_names(ctx, old):
+        out.append(ops.replace(("tool_choice", "name"), new))
+    return out
+
+
+# -- rules ---------------------------------------------------------------------------------
+
+@rule("D001", "invalid-tool-name", Severity.ERROR, references=("TOOL-01",),
+      fix=Applicability.SAFE)
+def invalid_tool_name(ctx: CheckContext) -> Iterator[Violation]:
+    """A custom tool's name does not match `^[a-zA-Z0-9_-]{1,128}$` (or is over 64 characters).
+
+    ## What it does
+    Checks the `name` of every custom tool.  A name the first-party API refuses (a space, `.`,
+    `/`, `:`, `{}`, empty, over 128 characters) is an error.  A valid name of 65–128
+    characters is a warning: Bedrock, Vertex and older gateways still validate `{1,64}`.
+
+    ## Why is this bad?
+    MCP bridges build names like `github.create_issue` or `server/tool`, and long prefixes
+    push names past 64 characters.  The API answers
+    ``tools.7.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'`` (before
+    mid-2025, and still on some gateways, with `{1,64}`).
+
+    ## Example
+    `{"name": "github.create_issue", "description": "…", "input_schema": {"type": "object"}}`
+
+    ## Fix
+    *Safe*: replace every character outside `[a-zA-Z0-9_-]` with `_` and cut the name to 64
+    characters (a suffix keeps it unique), and rename it the same way in every
+    `tool_use.name` of the history and in `tool_choice.name`.  Nothing is dropped: the calls
+    in the history keep pointing at the same tool.  (The application that executes tool calls
+    must map the new name back: say so when you adopt the fix.)
+    """
+    taken = _all_names(ctx)
+    for i, t in ctx.tools:
+        name = t.get("name")
+        if not is_custom(t) or not isinstance(name, str):
+            continue
+        if NAME_RE.match(name):
+            if len(name) <= COMPAT_NAME_LEN:
+                continue
+            new = _unique(name[:COMPAT_NAME_LEN], taken - {name})
+            yield Violation(
+                ("tools", i, "name"),
+                f"tool name is {len(name)} characters: the first-party API accepts up to 128, but "
+                f"Bedrock, Vertex and older gateways reject more than 64 (`tools.{i}.custom.name: "
+                f"String should match pattern '^[a-zA-Z0-9_-]{{1,64}}$'`)",
+                severity=Severity.WARNING,
+                fix=ops.safe(f"shorten the tool name to {new!r} everywhere", *rename_ops(ctx, i, name, new)),
+            )
+            continue
+        new = _unique(_sanitize(name), taken - {name})
+        yield Violation(
+            ("tools", i, "name"),
+            f"tool name {name!r} does not match ^[a-zA-Z0-9_-]{{1,128}}$",
+            api_error=f"tools.{i}.custom.name: String should match pattern '^[a-zA-Z0-9_-]{{1,128}}$'",
+            related=tuple((*p, "name") for p in _history_uses(ctx, name)),
+            fix=ops.safe(f"rename the tool {name!r} to {new!r} everywhere", *rename_ops(ctx, i, name, new)),
+        )
+
+
+@rule("D002", "duplicate-tool-name", Severity.ERROR, references=("TOOL-02",),
+      fix=Applicability.UNSAFE)
+def duplicate_tool_name(ctx: CheckContext) -> Iterator[Violation]:
+    """Two tools have the same name.
+
+    ## What it does
+    Reports every tool whose `name` an earlier tool already uses (custom and server tools
+    alike: a built-in `web_search` collides with an MCP `web_search`).
+
+    ## Why is this bad?
+    Colliding MCP servers and re-registered tools produce it; the API answers
+    ``tools: Tool names must be unique.``
+
+    ## Example
+    `[{"name": "read_file", …}, {"name": "read_file", …}]`
+
+    ## Fix
+    * An exact copy of the earlier definition: *safe*, remove it.
+    * Otherwise rename one of the two with a `_2` suffix (the custom one; a server tool's name
+      is fixed).  *Safe* when nothing in the history or in `tool_choice` calls that name;
+      *unsafe* when something does, because which of the two tools those calls meant cannot
+      be known (they keep the old name, i.e. the tool that keeps it).
+    * Two server tools with the same name: *unsafe*, remove the later one.
+    """
+    first: dict[str, int] = {}
+    taken = _all_names(ctx)
+    for i, t in ctx.tools:
+        name = t.get("name")
+        if not isinstance(name, str):
+            continue
+        if name not in first:
+            first[name] = i
+            continue
+        j = first[name]
+        earlier = ctx.request["tools"][j]
+        if t == earlier:
+            fix: Fix = ops.safe(f"remove tool {i}, an exact copy of tool {j}", ops.remove(("tools", i)))
+        else:
+            target = i if is_custom(t) else (j if is_custom(earlier) else None)
+            if target is None:
+                fix = ops.unsafe(f"remove the later server tool {name!r} (tool {i})", ops.remove(("tools", i)))
+            else:
+                new = _unique(name, taken)  # name is taken: this gives name_2, name_3 …
+                title = f"rename tool {target} from {name!r} to {new!r}"
+                rename = ops.replace(("tools", target, "name"), new)
+                if _history_uses(ctx, name) or _choice_names(ctx, name):
+                    fix = ops.unsafe(title + " (calls in the history keep the other tool)", rename)
+                else:
+                    fix = ops.safe(title, rename)
+        yield Violation(
+            ("tools", i, "name"),
+            f"tool name {name!r} is already used by tool {j}",
+            api_error="tools: Tool names must be unique.",
+            related=(("tools", j, "name"),),
+            fix=fix,
+        )
+
+
+def _schema_problem(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
+    """The most relevant draft 2020-12 meta-schema violation in ``schema``, or None.
+
+    Regex ``pattern`` values are not checked: Python's ``re`` rejects valid ECMA-262 syntax
+    (``(?<name>…)``), and a false alarm is worse than a miss here.
+    """
+    from jsonschema import Draft202012Validator  # lazy: ~0.1 s, only when there are tools
+    from jsonschema.exceptions import best_match
+
+    try:
+        meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=None)
+        err = best_match(meta.iter_errors(schema))
+    except (RecursionError, ValueError, TypeError, KeyError):
+        return None  # hostile nesting or shapes: the other rules still run
+    if err is None:
+        return None
+    where = tuple(p for p in err.absolute_path if isinstance(p, (str, int)))
+    return where, err.message
+
+
+@rule("D003", "invalid-input-schema", Severity.ERROR, references=("TOOL-03",),
+      fix=Applicability.SAFE)
+def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
+    """A custom tool's `input_schema` is not valid JSON Schema draft 2020-12, or not an object schema.
+
+    ## What it does
+    Validates each custom tool's `input_schema` against the draft 2020-12 meta-schema
+    (`jsonschema.Draft202012Validator`) and reports the most relevant fault at its place in
+    the schema (e.g. `"type": "int"`, `"required": true` inside a property, `"properties": []`).
+    Also checks that the root is an object schema (`"type": "object"`), which the API's
+    `InputSchema` type requires.
+
+    ## Why is this bad?
+    Schemas generated from other languages' types, draft-04 habits and hand edits produce
+    them.  The API answers
+    ``tools.118.custom.input_schema: JSON schema is invalid. It must match JSON Schema draft
+    2020-12 (https://json-schema.org/draft/2020-12). Learn more about tool use at
+    https://docs.claude.com/en/docs/tool-use.`` (the `docs.anthropic.com` host before 2025-10).
+    No exact text is known for a root that is not `type: "object"`, so those findings carry
+    none.  Regex `pattern` values are not checked (Python and ECMA-262 regex syntax differ).
+
+    ## Example
+    `{"name": "search", "input_schema": {"type": "object", "properties": {"limit": {"type": "int"}}}}`
+
+    ## Fix
+    Only one case is trivially safe: a root without any `type` gets `"type": "object"` (the
+    schema already describes the tool's input object).  Every other fault needs a decision
+    about what the schema meant (`int` → `integer`?  drop the `required` flag or move it to
+    the parent's list?), so no automatic repair is offered.
+    """
+    for i, t in ctx.tools:
+        if not is_custom(t) or "input_schema" not in t:
+            continue
+        schema = t["input_schema"]
+        base: Path = ("tools", i, "input_schema")
+        if not isinstance(schema, dict):
+            yield Violation(base, f"input_schema is {type(schema).__name__}, not a JSON object schema")
+            continue
+        problem = _schema_problem(schema)
+        if problem is not None:
+            where, why = problem
+            yield Violation(
+                (*base, *where),
+                f"input_schema of tool {t.get('name', i)!r} is not valid draft 2020-12: {why}",
+                api_error=f"tools.{i}.custom.input_schema: {TOOL03_TEXT}",
+            )
+        if "type" not in schema:
+            yield Violation(
+                base, "input_schema has no root type; the API requires type: \"object\"",
+                fix=ops.safe('add "type": "object" to the root of the schema',
+                             ops.add((*base, "type"), "object")),
+            )
+        elif schema["type"] != "object":
+            yield Violation((*base, "type"),
+                            f"input_schema root type is {schema['type']!r}; the API requires \"object\"")
+
+
+def _choice_fix_target(ctx: CheckContext, name: str) -> str | None:
+    """A declared tool that ``name`` evidently means: same name ignoring case or sanitizing."""
+    names = [n for n in ctx.tools_by_name]
+    for key in (str.lower, lambda s: _sanitize(s).lower()):
+        hits = [n for n in names if key(n) == key(name)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def _forced_any(choice: dict[str, Any], ctx: CheckContext) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "any" if ctx.tools else "auto"}
+    if "disable_parallel_tool_use" in choice:
+        out["disable_parallel_tool_use"] = choice["disable_parallel_tool_use"]
+    return out
+
+
+@rule("D004", "tool-choice-invalid", Severity.ERROR, references=("TOOL-04", "TOOL-05"),
+      fix=Applicability.UNSAFE)
+def tool_choice_invalid(ctx: CheckContext) -> Iterator[Violation]:
+    """`tool_choice` is malformed or names a tool that is not defined.
+
+    ## What it does
+    Checks `tool_choice`: an object whose `type` is `auto`, `any`, `tool` or `none`; `tool`
+    needs a `name` that a tool in `tools` has.  The OpenAI object form
+    `{"type": "function", "function": {"name": …}}` is reported too; a `tool_choice` that is
+    not an object (`"auto"`, `"required"`) is B001's.  `{"type": "none"}` is valid (since
+    2025-02-27) and never reported.
+
+    ## Why is this bad?
+    ``tool_choice.tool.name: Field required`` when the name is missing (a Cursor bug).  Naming
+    a tool that is not defined is refused too, but no public exact text is known.  OpenAI
+    forms are refused by the schema.
+
+    ## Example
+    `{"tool_choice": {"type": "tool"}}`
+
+    ## Fix
+    * The OpenAI `function` form: *safe*, `{"type": "tool", "name": …}` (same meaning).
+    * Another unknown `type`: *unsafe*, `{"type": "auto"}`.
+    * A name that matches exactly one defined tool ignoring case or punctuation: *unsafe*, use
+      that tool's name (a guess at what was meant).
+    * A missing or unknown name: *unsafe*, force any tool instead (`{"type": "any"}`), the
+      closest behaviour that needs no name.
+    """
+    choice = ctx.request.get("tool_choice")
+    if not isinstance(choice, dict):
+        return  # absent, null, or not an object: B001 reports the last (with the OpenAI mapping)
+    path: Path = ("tool_choice",)
+    ctype = choice.get("type")
+    if ctype == "function":
+        fn = choice.get("function")
+        fname = fn.get("name") if isinstance(fn, dict) else None
+        yield Violation(
+            (*path, "type"), "tool_choice uses the OpenAI form {\"type\": \"function\", …}",
+            fix=ops.safe("use {\"type\": \"tool\", \"name\": …}",
+                         ops.replace(path, {"type": "tool", "name": fname}))
+            if isinstance(fname, str) else None,
+        )
+        return
+    if ctype not in _CHOICE_TYPES:
+        yield Violation((*path, "type"),
+                        f"tool_choice type {ctype!r} is not one of auto, any, tool, none",
+                        fix=ops.unsafe("use {\"type\": \"auto\"}", ops.replace(path, {"type": "auto"})))
+        return
+    if ctype != "tool":
+        return
+    name = choice.get("name")
+    if "name" not in choice:
+        yield Violation(path, "tool_choice {\"type\": \"tool\"} has no name",
+                        api_error="tool_choice.tool.name: Field required",
+                        fix=ops.unsafe("force any tool instead", ops.replace(path, _forced_any(choice, ctx))))
+        return
+    if isinstance(name, str) and name in ctx.tools_by_name:
+        return
+    target = _choice_fix_target(ctx, name) if isinstance(name, str) else None
+    if target is not None:
+        fix = ops.unsafe(f"force {target!r}, the defined tool that {name!r} most likely means",
+                         ops.replace((*path, "name"), target))
+    else:
+        fix = ops.unsafe("force any tool instead", ops.replace(path, _forced_any(choice, ctx)))
+    yield Violation(
+        (*path, "name"),
+        f"tool_choice names {name!r}, which no tool in `tools` defines",
+        fix=fix,
+    )

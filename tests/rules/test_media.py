@@ -1,0 +1,231 @@
+"""M family: images and documents.  Failing sample, near-miss and fix test per rule."""
+
+from __future__ import annotations
+
+import time
+
+from tests.rulekit import (
+    assistant, codes, findings, fix_all, req, text, tool_result, tool_use, user,
+)
+from tests.rules.kit_media import b64, document, gif, image, jpeg, pdf, png, webp
+from tui.core.rules.media import image_dimensions
+
+
+SCREENSHOT_TOOL = {"name": "screenshot", "description": "Capture the screen",
+                   "input_schema": {"type": "object", "properties": {}}}
+READ_PDF_TOOL = {"name": "read_pdf", "description": "Read a PDF",
+                 "input_schema": {"type": "object", "properties": {}}}
+
+
+def screenshot_loop(*result_content):
+    """A computer-use style turn: the tool returns a screenshot inside its tool_result."""
+    return req(user("Take a screenshot"),
+               assistant(tool_use("toolu_01Shot", name="screenshot", inp={})),
+               user(tool_result("toolu_01Shot", list(result_content))),
+               tools=[SCREENSHOT_TOOL])
+
+
+def assert_clean_fix(before, after, code):
+    """The rule is silent after its fix, and the fix introduced no finding of any other rule."""
+    assert code not in codes(after)
+    assert codes(after) <= codes(before) - {code}, codes(after) - codes(before)
+
+
+# -- header parsing (the part M004 depends on) -----------------------------------------------
+
+def test_m_dimensions_read_from_every_supported_header():
+    assert image_dimensions(png(1234, 567), "image/png") == (1234, 567)
+    assert image_dimensions(gif(300, 200), "image/gif") == (300, 200)
+    assert image_dimensions(jpeg(9001, 40, app_len=5000), "image/jpeg") == (9001, 40)
+    assert image_dimensions(webp(8200, 10), "image/webp") == (8200, 10)
+    assert image_dimensions(b"\xff\xd8\xff", "image/jpeg") is None
+
+
+# -- M001 unsupported-image-media-type -------------------------------------------------------
+
+def test_m001_image_jpg_nested_in_tool_result():
+    p = screenshot_loop(image(jpeg(), "image/jpg"))
+    fs = findings(p, "M001")
+    assert [f.dotted for f in fs] == ["messages.2.content.0.content.0.source.media_type"]
+    assert fs[0].api_error == (
+        "messages.2.content.0.tool_result.content.0.image.source.base64.media_type: Input should be "
+        "'image/jpeg', 'image/png', 'image/gif' or 'image/webp'")
+
+
+def test_m001_near_miss_supported_types_and_url_sources():
+    p = req(user(image(png()), image(gif(), "image/gif"), image(webp(), "image/webp"),
+                 {"type": "image", "source": {"type": "url", "url": "https://example.com/a.svg"}},
+                 text("compare")))
+    assert not codes(p) & {"M001", "M002", "M006"}
+
+
+def test_m001_fix_sets_type_from_bytes_safely():
+    p = screenshot_loop(image(png(), "image/jpg"))
+    fixed = fix_all(p, "M001", unsafe=False)
+    assert fixed["messages"][2]["content"][0]["content"][0]["source"]["media_type"] == "image/png"
+    assert_clean_fix(p, fixed, "M001")
+
+
+def test_m001_svg_gets_only_an_unsafe_text_note():
+    p = req(user(image(b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml"), text("what is this?")))
+    f = findings(p, "M001")[0]
+    assert "image/svg+xml" in f.message and f.fix.applicability.value == "unsafe"
+    fixed = fix_all(p, "M001")
+    assert fixed["messages"][0]["content"][0]["type"] == "text"
+    assert "unsupported image type image/svg+xml" in fixed["messages"][0]["content"][0]["text"]
+
+
+# -- M002 image-media-type-mismatch ----------------------------------------------------------
+
+def test_m002_png_declared_as_jpeg_uses_the_2026_wording():
+    p = screenshot_loop(text("screen:"), image(png(), "image/jpeg"))
+    fs = findings(p, "M002")
+    assert [f.dotted for f in fs] == ["messages.2.content.0.content.1.source.media_type"]
+    assert fs[0].api_error == (
+        "messages.2.content.0.tool_result.content.1.image.source.base64: The image was specified using "
+        "the image/jpeg media type, but the image appears to be a image/png image")
+    assert fs[0].severity.value == "error"
+
+
+def test_m002_near_miss_matching_type():
+    assert "M002" not in codes(screenshot_loop(image(jpeg(), "image/jpeg")))
+
+
+def test_m002_fix_sets_type_from_bytes():
+    p = req(user(image(gif(), "image/png"), text("animate?")))
+    fixed = fix_all(p, "M002", unsafe=False)
+    assert fixed["messages"][0]["content"][0]["source"]["media_type"] == "image/gif"
+    assert_clean_fix(p, fixed, "M002")
+
+
+def test_m002_bmp_declared_as_png_is_a_warning():
+    p = req(user(image(b"BM" + b"\x00" * 64, "image/png"), text("?")))
+    f = findings(p, "M002")[0]
+    assert f.severity.value == "warning" and "image/bmp" in f.message and f.api_error is None
+
+
+# -- M003 image-too-large ----------------------------------------------------------------------
+
+def test_m003_counts_base64_length_like_the_api():
+    raw = png(pad=4_000_000)  # 4.0 MB decoded, 5.3 MB of base64
+    p = screenshot_loop(image(raw))
+    fs = findings(p, "M003")
+    n = len(b64(raw))
+    assert n > 5_242_880 > len(raw)
+    assert [f.dotted for f in fs] == ["messages.2.content.0.content.0.source.data"]
+    assert fs[0].api_error == (f"messages.2.content.0.tool_result.content.0.image.source.base64: image exceeds "
+                               f"5 MB maximum: {n} bytes > 5242880 bytes")
+
+
+def test_m003_near_miss_just_under_the_limit():
+    raw = png(pad=3_900_000)
+    assert len(b64(raw)) < 5_242_880
+    assert "M003" not in codes(req(user(image(raw), text("ok"))))
+
+
+def test_m003_fix_is_unsafe_text_note():
+    p = screenshot_loop(image(png(pad=4_000_000)))
+    assert findings(p, "M003")[0].fix.applicability.value == "unsafe"
+    fixed = fix_all(p, "M003")
+    note = fixed["messages"][2]["content"][0]["content"][0]
+    assert note["type"] == "text" and "over the 5 MB limit" in note["text"]
+    assert_clean_fix(p, fixed, "M003")
+
+
+def test_m003_big_image_is_checked_fast():
+    p = req(user(image(png(pad=15_000_000)), text("x")))
+    t = time.perf_counter()
+    findings(p)
+    assert time.perf_counter() - t < 2.0
+
+
+# -- M004 image-dimensions ---------------------------------------------------------------------
+
+def test_m004_over_8000_px():
+    p = req(user(text("full page:"), text("see"), image(jpeg(1280, 9000, app_len=30_000), "image/jpeg")))
+    fs = findings(p, "M004")
+    assert [f.dotted for f in fs] == ["messages.0.content.2.source.data"]
+    assert fs[0].api_error == ("messages.0.content.2.image.source.base64.data: At least one of the image "
+                               "dimensions exceed max allowed size: 8000 pixels")
+
+
+def test_m004_many_image_request_limit():
+    shots = [image(png(2560, 1440)) for _ in range(21)]
+    p = req(user(*shots, text("which screen changed?")))
+    fs = findings(p, "M004")
+    assert len(fs) == 21
+    assert fs[3].api_error == ("messages.0.content.3.image.source.base64.data: At least one of the image "
+                               "dimensions exceed max allowed size for many-image requests: 2000 pixels")
+
+
+def test_m004_near_miss_20_large_images_or_8000_exactly():
+    p = req(user(*[image(png(2560, 1440)) for _ in range(20)], text("ok")))
+    assert "M004" not in codes(p)
+    assert "M004" not in codes(req(user(image(webp(8000, 8000), "image/webp"), text("ok"))))
+
+
+def test_m004_fix_replaces_with_note():
+    p = req(user(image(gif(8001, 20), "image/gif"), text("banner")))
+    fixed = fix_all(p, "M004")
+    assert fixed["messages"][0]["content"][0]["type"] == "text"
+    assert "8001x20" in fixed["messages"][0]["content"][0]["text"]
+
+
+# -- M005 pdf-too-many-pages -------------------------------------------------------------------
+
+def test_m005_long_pdf():
+    p = req(user(document(pdf(140)), text("summarise")))
+    fs = findings(p, "M005")
+    assert [f.dotted for f in fs] == ["messages.0.content.0.source.data"]
+    assert fs[0].api_error == "A maximum of 100 PDF pages may be provided."
+    assert "140 pages" in fs[0].message
+
+
+def test_m005_pages_add_up_across_documents_even_inside_tool_results():
+    p = req(user(document(pdf(60), "a.pdf"), text("and")),
+            assistant(tool_use("toolu_01Read", name="read_pdf", inp={})),
+            user(tool_result("toolu_01Read", [document(pdf(50), "b.pdf")])), tools=[READ_PDF_TOOL])
+    fs = findings(p, "M005")
+    assert [f.dotted for f in fs] == ["messages.2.content.0.content.0.source.data"]
+    assert fs[0].related[0] == ("messages", 0, "content", 0, "source", "data")
+
+
+def test_m005_near_miss_100_pages_and_pages_tree_not_counted():
+    assert "M005" not in codes(req(user(document(pdf(100)), text("ok"))))
+
+
+def test_m005_has_no_automatic_fix():
+    f = findings(req(user(document(pdf(101)), text("x"))), "M005")[0]
+    assert f.fix is None and f.severity.value == "error"
+
+
+# -- M006 invalid-base64-data ------------------------------------------------------------------
+
+def test_m006_data_uri_in_data():
+    p = req(user(image("data:image/png;base64," + b64(png())), text("what is it?")))
+    fs = findings(p, "M006")
+    assert [f.dotted for f in fs] == ["messages.0.content.0.source.data"]
+    assert "data URI" in fs[0].message
+    fixed = fix_all(p, "M006", unsafe=False)
+    assert fixed["messages"][0]["content"][0]["source"]["data"] == b64(png())
+    assert_clean_fix(p, fixed, "M006")
+
+
+def test_m006_line_wrapped_and_urlsafe_base64_is_normalised_safely():
+    good = b64(png(pad=200))
+    wrapped = "\n".join(good[i:i + 76] for i in range(0, len(good), 76)).replace("+", "-").replace("/", "_")
+    p = req(user(image(wrapped.rstrip("=")), text("?")))
+    assert findings(p, "M006")[0].fix.applicability.value == "safe"
+    fixed = fix_all(p, "M006", unsafe=False)
+    assert fixed["messages"][0]["content"][0]["source"]["data"] == good
+
+
+def test_m006_near_miss_valid_base64():
+    assert "M006" not in codes(req(user(image(png()), text("ok"))))
+
+
+def test_m006_garbage_gets_unsafe_note():
+    p = req(user(image("not*base64*at*all"), text("?")))
+    f = findings(p, "M006")[0]
+    assert f.fix.applicability.value == "unsafe"
+    assert fix_all(p, "M006")["messages"][0]["content"][0]["type"] == "text"
