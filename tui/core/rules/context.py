@@ -53,6 +53,7 @@ class CheckContext:
     def __init__(self, request: Any, exchange: Exchange | None = None) -> None:
         self.request: dict[str, Any] = request if isinstance(request, dict) else {}
         self.exchange = exchange
+        self._blocks: dict[int, list[BlockRef]] = {}
 
     # -- top level -------------------------------------------------------------------------
     @property
@@ -95,7 +96,16 @@ class CheckContext:
         return None
 
     def blocks(self, index: int) -> list[BlockRef]:
-        """The content blocks of message ``index`` that are objects (string content = one text block)."""
+        """The content blocks of message ``index`` that are objects (string content = one text block).
+
+        Computed once per message: every family walks the blocks, and the lists are read-only.
+        """
+        cached = self._blocks.get(index)
+        if cached is None:
+            cached = self._blocks[index] = self._compute_blocks(index)
+        return cached
+
+    def _compute_blocks(self, index: int) -> list[BlockRef]:
         msgs = self.request.get("messages")
         if not isinstance(msgs, list) or not (0 <= index < len(msgs)):
             return []
@@ -111,10 +121,15 @@ class CheckContext:
 
     def all_blocks(self) -> Iterator[tuple[str | None, BlockRef]]:
         """``(role, block)`` for every block of every message, in order."""
+        return iter(self._all_blocks)
+
+    @cached_property
+    def _all_blocks(self) -> list[tuple[str | None, BlockRef]]:
+        out: list[tuple[str | None, BlockRef]] = []
         for i, msg in self.message_list:
             role = msg.get("role") if isinstance(msg.get("role"), str) else None
-            for b in self.blocks(i):
-                yield role, b
+            out.extend((role, b) for b in self.blocks(i))
+        return out
 
     @cached_property
     def turns(self) -> list[Turn]:

@@ -14,7 +14,7 @@ from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_mess
 from tui.core.findings import Severity, Violation
 from tui.core.paths import Path, to_dotted
 from tui.core.rules.context import CheckContext
-from tui.core.rules.registry import get_rule, rule
+from tui.core.rules.registry import all_rules, get_rule, rule
 
 _RELAYS = {"vertex": "Vertex", "openrouter": "OpenRouter", "bedrock": "Bedrock",
            "cloudflare": "Cloudflare, before the API", "batch": "a batch result", "html": "an HTML page"}
@@ -55,14 +55,25 @@ def _header(ctx: CheckContext, name: str) -> str | None:
 
 
 def _reproduced(ctx: CheckContext, code: str) -> bool | None:
-    """Whether the explaining rule also fires on the logged request (None: cannot tell)."""
+    """Whether this check finds the logged error on the logged request (None: cannot tell).
+
+    True when the explaining rule fires, or when any request rule reports an API text that maps
+    to that rule (P003's misplaced results produce the P001 text, as the API does).
+    """
     r = get_rule(code)
     if r is None or r.needs not in ("request", "any") or (r.model_dependent and ctx.caps is None):
         return None
-    try:
-        return any(True for _ in r.check(ctx))
-    except Exception:  # that rule's own failure is reported by the engine when it runs
-        return None
+    for other in all_rules():
+        if other.needs != "request" or other.family in ("E", "I") or (
+                other.model_dependent and ctx.caps is None):
+            continue
+        try:
+            for v in other.check(ctx):
+                if other.code == code or (v.api_error and explain_message(v.api_error, ctx.request)[1] == code):
+                    return True
+        except Exception:  # that rule's own failure is reported by the engine when it runs
+            continue
+    return False
 
 
 @rule("E001", "logged-structural-error", Severity.ERROR, references=(), needs="error")

@@ -20,6 +20,7 @@ from typing import Any
 from tui.core.findings import Severity, Violation
 from tui.core.paths import Path, to_dotted
 from tui.core.rules.context import CheckContext
+from tui.core.schemas import validator_for
 from tui.core.rules.registry import rule
 
 _MAX_SCHEMA_ERRORS = 20
@@ -68,15 +69,7 @@ class _Validators:
     @staticmethod
     def _build(tool: dict[str, Any] | None) -> Any:
         schema = tool.get("input_schema") if isinstance(tool, dict) else None
-        if not isinstance(schema, dict):
-            return None
-        from jsonschema import Draft202012Validator
-
-        try:
-            Draft202012Validator.check_schema(schema)  # an invalid schema is D003's business
-            return Draft202012Validator(schema)
-        except Exception:  # SchemaError, or a schema hostile enough to break the meta-check
-            return None
+        return validator_for(schema)  # None for an invalid schema: D003's business
 
 
 def _schema_errors(validator: Any, instance: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:

@@ -266,6 +266,8 @@ class _Walk:
             return
         if isinstance(content, str):
             return
+        if content is None and "tool_calls" in m:
+            return  # OpenAI's `content: null` beside tool_calls: O001 rebuilds the content
         fix: Fix | None = None
         if isinstance(content, dict) and isinstance(content.get("type"), str):
             fix = ops.safe("wrap the single block in a list",

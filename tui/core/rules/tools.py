@@ -21,6 +21,7 @@ from tui.core.paths import Path
 from tui.core.repair import ops
 from tui.core.rules.context import CheckContext
 from tui.core.rules.registry import rule
+from tui.core.schemas import schema_problem
 
 NAME_RE = re.compile(r"^[a-zA-Z0-9_-]{1,128}$")
 COMPAT_NAME_LEN = 64
@@ -197,23 +198,8 @@ def duplicate_tool_name(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _schema_problem(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
-    """The most relevant draft 2020-12 meta-schema violation in ``schema``, or None.
-
-    Regex ``pattern`` values are not checked: Python's ``re`` rejects valid ECMA-262 syntax
-    (``(?<name>…)``), and a false alarm is worse than a miss here.
-    """
-    from jsonschema import Draft202012Validator  # lazy: ~0.1 s, only when there are tools
-    from jsonschema.exceptions import best_match
-
-    try:
-        meta = Draft202012Validator(Draft202012Validator.META_SCHEMA, format_checker=None)
-        err = best_match(meta.iter_errors(schema))
-    except (RecursionError, ValueError, TypeError, KeyError):
-        return None  # hostile nesting or shapes: the other rules still run
-    if err is None:
-        return None
-    where = tuple(p for p in err.absolute_path if isinstance(p, (str, int)))
-    return where, err.message
+    """The most relevant draft 2020-12 meta-schema violation in ``schema``, or None (cached)."""
+    return schema_problem(schema)
 
 
 @rule("D003", "invalid-input-schema", Severity.ERROR, references=("TOOL-03",),
