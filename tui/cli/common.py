@@ -6,6 +6,9 @@ from collections.abc import Iterator, Sequence
 from enum import IntEnum
 from pathlib import Path
 
+from tui.core.formats import LoadError, open_log
+from tui.core.model import Exchange, LoadIssue
+
 LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".har", ".log", ".txt", ".sse")
 
 
@@ -24,6 +27,19 @@ class UsageError(Exception):
     """Bad arguments or unreadable input: printed as one line, exit code 2."""
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number >= 1 (an attempt budget of 0 would never send anything)."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
+    return value
+
+
 def csv(values: Sequence[str] | None) -> list[str]:
     return [v for item in values or () for v in item.split(",") if v.strip()]
 
@@ -38,3 +54,24 @@ def expand_paths(paths: Sequence[str]) -> Iterator[Path]:
             yield from found
         else:
             yield p
+
+
+def load_requests(path: str, record: int | None) -> tuple[list[Exchange], list[LoadIssue]]:
+    """The exchanges of ``path`` that carry a request (one, with ``record``); raise UsageError."""
+    try:
+        log = open_log(path)
+    except LoadError as exc:
+        raise UsageError(str(exc)) from exc
+    exchanges: list[Exchange] = []
+    issues: list[LoadIssue] = []
+    for rec in log:
+        if isinstance(rec, LoadIssue):
+            issues.append(rec)
+        elif record is None or rec.source.record == record:
+            exchanges.append(rec)
+    if record is not None and not exchanges:
+        raise UsageError(f"{path}: no record {record} (records are numbered from 0)")
+    with_request = [e for e in exchanges if isinstance(e.request, dict)]
+    if not with_request and not issues:
+        raise UsageError(f"{path}: no request body to fix (the log holds only responses or errors)")
+    return with_request, issues

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 
 from tui.cli import output
-from tui.cli.common import Exit, UsageError, csv
-from tui.core.formats import LoadError, open_log
-from tui.core.model import Exchange, LoadIssue
+from tui.cli.common import Exit, UsageError, csv, load_requests
+from tui.core.model import Exchange
 from tui.core.repair.planner import FixResult, fix_payload
 from tui.core.rules.registry import select_rules
 
@@ -20,27 +19,6 @@ def default_output(path: Path, many: bool) -> Path:
     name = path.name.removesuffix(".gz")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return path.with_name(f"{stem}.fixed.{'jsonl' if many else 'json'}")
-
-
-def load_requests(path: str, record: int | None) -> tuple[list[Exchange], list[LoadIssue]]:
-    """The exchanges of ``path`` that carry a request (one, with ``record``); raise UsageError."""
-    try:
-        log = open_log(path)
-    except LoadError as exc:
-        raise UsageError(str(exc)) from exc
-    exchanges: list[Exchange] = []
-    issues: list[LoadIssue] = []
-    for rec in log:
-        if isinstance(rec, LoadIssue):
-            issues.append(rec)
-        elif record is None or rec.source.record == record:
-            exchanges.append(rec)
-    if record is not None and not exchanges:
-        raise UsageError(f"{path}: no record {record} (records are numbered from 0)")
-    with_request = [e for e in exchanges if isinstance(e.request, dict)]
-    if not with_request and not issues:
-        raise UsageError(f"{path}: no request body to fix (the log holds only responses or errors)")
-    return with_request, issues
 
 
 def _report(err: object, ex: Exchange, res: FixResult) -> None:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from tui.cli.common import Exit, UsageError
 from tui.cli.output import printable
 
-COMMANDS = ("check", "fix", "export", "rules", "rule", "open")
+COMMANDS = ("check", "fix", "replay", "export", "rules", "rule", "open")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui.cli import check, fix, open as open_cmd, rules
+    from tui.cli import check, fix, open as open_cmd, replay, rules
 
     p = argparse.ArgumentParser(
         prog="payload-doctor",
@@ -46,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--select", action="append", metavar="CODES", help="only fix these rules")
     f.add_argument("--ignore", action="append", metavar="CODES", help="never fix these rules")
     f.set_defaults(func=fix.cmd_fix)
+
+    replay.add_parser(sub)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")

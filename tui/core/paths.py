@@ -35,6 +35,14 @@ _API_PATH_RE = re.compile(r"^\s*((?:messages|system|tools|tool_choice|thinking|m
                           r"cache_control|[a-z_]+)(?:\.[A-Za-z0-9_]+)*)\s*:\s")
 
 
+def _index(token: str) -> str | int:
+    """A list index when the token is a canonical non-negative integer (``0``, ``12``; not ``01``
+    or ``²``), else the token itself as a key."""
+    if token.isascii() and token.isdigit() and (token == "0" or not token.startswith("0")):
+        return int(token)
+    return token
+
+
 def to_dotted(path: Sequence[str | int]) -> str:
     """``("messages", 3, "content")`` → ``messages.3.content``; the root is the empty string."""
     return ".".join(str(p) for p in path)
@@ -53,8 +61,7 @@ def from_pointer(pointer: str) -> Path:
         raise ValueError(f"not a JSON Pointer: {pointer!r}")
     out: list[str | int] = []
     for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        out.append(int(token) if token.isdigit() else token)
+        out.append(_index(token.replace("~1", "/").replace("~0", "~")))
     return tuple(out)
 
 
@@ -62,7 +69,7 @@ def from_dotted(dotted: str) -> Path:
     """``messages.3.content`` → ``("messages", 3, "content")``."""
     if not dotted:
         return ()
-    return tuple(int(p) if p.isdigit() else p for p in dotted.split("."))
+    return tuple(_index(p) for p in dotted.split("."))
 
 
 def resolve(doc: Any, path: Sequence[str | int]) -> Any:

@@ -75,7 +75,10 @@ def _remove(doc: Any, pointer: str) -> tuple[Any, Any]:
 
 def apply_patch(doc: Any, ops: Iterable[dict[str, Any]]) -> Any:
     """Return a patched deep copy of ``doc``; raise :class:`PatchError` if any op fails."""
-    out = copy.deepcopy(doc)
+    try:
+        out = copy.deepcopy(doc)
+    except RecursionError as exc:
+        raise PatchError("the payload is nested too deeply to patch") from exc
     for i, op in enumerate(ops):
         kind = op.get("op")
         path = op.get("path")

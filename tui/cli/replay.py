@@ -1,0 +1,145 @@
+"""`payload-doctor replay`: send one logged request (optionally repaired) and show every attempt.
+
+Stdout gets the final response Message as JSON (pipe it to ``jq``); attempts, waits and the
+summary go to stderr as they happen.  Exit codes: 0 success, 2 usage/input, 3 structural,
+4 transient errors exhausted the budget, 5 client (key, permission, billing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from tui.cli import output
+from tui.cli.common import Exit, UsageError, load_requests, positive_int
+from tui.core.check import check_request
+from tui.core.findings import Severity
+from tui.core.model import Exchange
+
+
+def _pick(args: argparse.Namespace) -> Exchange:
+    exchanges, issues = load_requests(args.file, args.record)
+    if args.record is None and len(exchanges) != 1:
+        with_errors = [e.source.record for e in exchanges if e.error is not None][:10]
+        hint = f" (records with a logged error: {', '.join(map(str, with_errors))})" if with_errors else ""
+        raise UsageError(f"{args.file} holds {len(exchanges)} requests; choose one with --record N{hint}")
+    if not exchanges:
+        raise UsageError(f"{args.file}: {issues[0] if issues else 'no request'}")
+    return exchanges[0]
+
+
+def _attempt_line(a: object) -> str:
+    from tui.core.replay.engine import Attempt
+
+    assert isinstance(a, Attempt)
+    cls = f" [{a.error_class.value}]" if a.error_class else ""
+    rid = f" {a.request_id}" if a.request_id else ""
+    line = f"attempt {a.number}: {output.printable(a.message)}{cls} · {a.latency_ms:.0f} ms{rid}"
+    if a.wait is not None:
+        line += f"\n  waiting {a.wait:.2f} s ({a.wait_reason})"
+    return line
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from tui.core.repair.planner import fix_payload
+    from tui.core.replay.engine import ReplayOptions, count_tokens, quiet_sdk_logging, replay
+    from tui.core.replay.policy import RetryPolicy
+
+    err = output.console(sys.stderr)
+    ex = _pick(args)
+    body = ex.request
+    assert isinstance(body, dict)
+    if args.fix or args.unsafe_fixes:
+        res = fix_payload(body, unsafe=args.unsafe_fixes)
+        body = res.fixed
+        for a in res.applied:
+            err.print(f"fixed {a.code} {output.printable(a.path)}: {output.printable(a.title)} "
+                      f"[{a.applicability.value}]")
+    findings = [f for f in check_request(body) if f.severity is Severity.ERROR]
+    for f in findings:
+        how = (f"fix: {f.fix.title} ({'--fix' if f.fix.applicability.value == 'safe' else '--unsafe-fixes'})"
+               if f.fix else f"no automatic fix; see `payload-doctor rule {f.code}`")
+        err.print(f"local check: {f.code} {output.printable(f.dotted)}: {output.printable(f.message)} — {how}",
+                  style="red")
+    if findings and not args.force and not args.dry_run:
+        err.print(f"not sent: {len(findings)} error{'s' * (len(findings) != 1)} the API would reject "
+                  f"(repair with --fix / --unsafe-fixes, or send anyway with --force)", style="bold red")
+        return Exit.STRUCTURAL
+
+    headers = {k: v for k, v in ex.headers.items() if k.lower() == "anthropic-beta"}
+    opts = ReplayOptions(base_url=args.base_url, model=args.model, stream=args.stream,
+                         policy=RetryPolicy(max_attempts=args.max_attempts, max_wait=args.max_wait),
+                         timeout=args.timeout, headers=headers)
+    quiet_sdk_logging()
+    if args.dry_run:
+        tokens, attempt = asyncio.run(count_tokens(body, opts))
+        err.print(_attempt_line(attempt))
+        if tokens is None:
+            return {"structural": Exit.STRUCTURAL, "client": Exit.CLIENT}.get(
+                attempt.error_class.value if attempt.error_class else "", Exit.TRANSIENT)
+        err.print(f"dry run: {len(findings)} local error{'s' * (len(findings) != 1)}; "
+                  f"count_tokens accepted the payload: {tokens} input tokens", style="bold")
+        print(json.dumps({"input_tokens": tokens}))
+        return Exit.STRUCTURAL if findings else Exit.OK
+
+    def on_progress(text: str) -> None:
+        sys.stderr.write(output.printable(text))
+        sys.stderr.flush()
+
+    result = asyncio.run(replay(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
+                                if a.wait is None else err.print(f"  waiting {a.wait:.2f} s ({a.wait_reason})"),
+                                on_progress=on_progress if args.stream else None))
+    if args.stream:
+        sys.stderr.write("\n")
+    style = "bold green" if result.outcome == "success" else "bold red"
+    err.print(f"{result.outcome}: {output.printable(result.summary)}", style=style)
+    if result.advice:
+        err.print(output.printable(result.advice))
+    if result.outcome == "structural" and result.rule:
+        from tui.core.errors import explain_message
+
+        for f in check_request(body):
+            same = f.code == result.rule or (
+                f.api_error is not None and explain_message(f.api_error, body)[1] == result.rule)
+            if same and f.fix is not None:
+                err.print(f"offered fix: {f.code} {output.printable(f.dotted)}: {f.fix.title} "
+                          f"({f.fix.applicability.value}; `payload-doctor fix {args.file}`)")
+                break
+    if args.save != "-":
+        from tui.core.replay.log import append_replay, default_log_path
+
+        log = Path(args.save) if args.save else default_log_path(Path(args.file))
+        n = append_replay(log, result, ex.source)
+        err.print(f"appended {n} attempt{'s' * (n != 1)} to {output.printable(str(log))}")
+    if result.response is not None:
+        from tui.core.replay.compare import compare_responses
+
+        for d in compare_responses(ex.response, result.response):
+            err.print(f"vs logged response: {d.field}: {output.printable(str(d.logged))} → "
+                      f"{output.printable(str(d.replayed))}")
+        print(json.dumps(result.response, ensure_ascii=False, indent=2))
+    return result.exit_code
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    r = sub.add_parser("replay", help="send a logged request to the API and show every attempt")
+    r.add_argument("file", metavar="FILE")
+    r.add_argument("--record", type=int, default=None, help="which record (0-based)")
+    r.add_argument("--fix", action="store_true", help="apply safe fixes before sending")
+    r.add_argument("--unsafe-fixes", action="store_true", help="apply all fixes before sending")
+    r.add_argument("--force", action="store_true", help="send even if local checks find errors")
+    r.add_argument("--dry-run", action="store_true",
+                   help="local checks + count_tokens (validates server-side without generating)")
+    r.add_argument("--stream", action="store_true", help="stream the response (SSE) and show progress")
+    r.add_argument("--model", help="send with this model instead of the logged one")
+    r.add_argument("--max-attempts", type=positive_int, default=3, metavar="N", help="attempts in total (default 3)")
+    r.add_argument("--max-wait", type=float, default=60.0, metavar="S",
+                   help="total seconds to wait between attempts (default 60)")
+    r.add_argument("--timeout", type=float, default=600.0, metavar="S", help="per-attempt timeout (default 600)")
+    r.add_argument("--base-url", help="API base URL (default: $ANTHROPIC_BASE_URL or the official one)")
+    r.add_argument("--save", metavar="LOG", default=None,
+                   help="append attempts to this JSONL log (default: <name>.replays.jsonl; '-' = none)")
+    r.set_defaults(func=cmd_replay)

@@ -1,0 +1,97 @@
+"""Atomic file writes: a reader (or a crash) never sees half an export.
+
+The data goes to a temporary file in the *same directory* (so the final rename cannot cross a
+filesystem), is flushed and fsync'ed, then renamed over the target with :func:`os.replace`.  An
+existing file is replaced only when the caller asks for it, and on any error the temporary file is
+removed, so a failed export leaves the directory as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (``os.umask`` is not thread-safe)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable (POSIX); best effort elsewhere."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False,
+                 mode: int | None = None) -> Path:
+    """Write ``data`` (``str`` is encoded as UTF-8) to ``path`` atomically and return the path.
+
+    Refuses to replace an existing file unless ``overwrite=True`` (:class:`FileExistsError`).
+    Without ``overwrite`` the final step is a hard link, which fails if another process created
+    the file in the meantime (no check-then-write race); filesystems without hard links fall back
+    to a check plus :func:`os.replace`.  ``mode`` defaults to the mode of the file being replaced,
+    else to ``0o666`` minus the umask, like a plain ``open(path, "w")``.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                              "(pass overwrite=True to replace it)")
+    payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777 if overwrite else None
+        except OSError:
+            mode = None
+        if mode is None:
+            mode = 0o666 & ~_umask()
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                                      "(pass overwrite=True to replace it)") from None
+            except OSError:
+                # No hard links here (some network / FUSE filesystems): check, then rename.
+                if path.exists():
+                    raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                                          "(pass overwrite=True to replace it)") from None
+                os.replace(tmp, path)
+            else:
+                tmp.unlink()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(directory)
+    return path
