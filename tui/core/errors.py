@@ -25,7 +25,7 @@ from typing import Any
 from tui.core.paths import Path, api_error_location, exists
 
 __all__ = [
-    "ApiError", "ErrorClass", "advice", "classify", "explain_message", "mask_secrets",
+    "ApiError", "ErrorClass", "advice", "classify", "explain_message",
     "parse_error_body",
 ]
 
@@ -292,23 +292,6 @@ def _from_text(text: str, depth: int) -> _Parsed | None:
     if etype is not None:
         return status, etype, message, None, "bedrock"
     return None, None, s[:2000], None, "text"
-
-
-# -- secrets ---------------------------------------------------------------------------------
-
-_SECRET_RES = (
-    re.compile(r"sk-ant-[A-Za-z0-9_-]{6,}"),
-    re.compile(r"\bsk-[A-Za-z0-9_-]{16,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{12,}"),
-    re.compile(r"(?i)(x-api-key[\"']?\s*[:=]\s*[\"']?)[A-Za-z0-9._-]{12,}"),
-)
-
-
-def mask_secrets(text: str) -> str:
-    """Hide anything that looks like an API key or bearer token (gateways sometimes echo keys)."""
-    for rx in _SECRET_RES:
-        text = rx.sub(lambda m: (m.group(1) if m.groups() else "") + "[redacted]", text)
-    return text
 
 
 # -- classification --------------------------------------------------------------------------

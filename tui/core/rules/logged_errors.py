@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_message, mask_secrets, parse_error_body
+from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_message, parse_error_body
+from tui.core.redact import redact_text
 from tui.core.findings import Severity, Violation
 from tui.core.paths import Path, to_dotted
 from tui.core.rules.context import CheckContext
@@ -128,7 +129,7 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
         (),
         f"the API rejected this payload ({_label(err)}): {explained}. Re-sending it unchanged "
         f"will fail again; repair it first",
-        api_error=mask_secrets(err.message) or None,
+        api_error=redact_text(err.message) or None,
         related=related,
         scope="error",
     )
@@ -175,7 +176,7 @@ def logged_transient_error(ctx: CheckContext) -> Iterator[Violation]:
         (),
         f"the API returned a transient error ({_label(err)}). {advice(cls, err)}"
         + (f" ({'; '.join(hints)})" if hints else ""),
-        api_error=mask_secrets(err.message) or None,
+        api_error=redact_text(err.message) or None,
         scope="error",
     )
 
@@ -209,6 +210,6 @@ def logged_client_error(ctx: CheckContext) -> Iterator[Violation]:
     yield Violation(
         (),
         f"the API refused the caller, not the payload ({_label(err)}). {advice(cls, err)}",
-        api_error=mask_secrets(err.message) or None,
+        api_error=redact_text(err.message) or None,
         scope="error",
     )
