@@ -148,6 +148,27 @@ def test_d003_fix_adds_missing_root_type():
     assert fixed["tools"][0]["input_schema"] == {"properties": {"q": {"type": "string"}}, "type": "object"}
 
 
+def test_d003_fix_maps_type_alias_safely():
+    bad = {"name": "search", "input_schema": {"type": "object", "properties": {"limit": {"type": "int"}}}}
+    fixed = fix_all(agent(bad), "D003", unsafe=False)
+    assert fixed["tools"][0]["input_schema"]["properties"]["limit"] == {"type": "integer"}
+
+
+def test_d003_fix_moves_draft4_required_to_parent_list():
+    bad = {"name": "search", "input_schema": {"type": "object", "required": ["a"], "properties": {
+        "a": {"type": "string"}, "q": {"type": "string", "required": True}}}}
+    fixed = fix_all(agent(bad), "D003", unsafe=False)
+    schema = fixed["tools"][0]["input_schema"]
+    assert schema["required"] == ["a", "q"] and schema["properties"]["q"] == {"type": "string"}
+
+
+def test_d003_fix_removes_an_unknowable_keyword_only_as_unsafe():
+    bad = {"name": "search", "input_schema": {"type": "object", "properties": []}}
+    f = findings(agent(bad), "D003")[0]
+    assert f.fix.applicability.value == "unsafe"
+    assert fix_all(agent(bad), "D003")["tools"][0]["input_schema"] == {"type": "object"}
+
+
 # -- D004 tool-choice-invalid ---------------------------------------------------------------
 
 def test_d004_tool_without_name():

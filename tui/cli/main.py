@@ -17,7 +17,7 @@ COMMANDS = ("check", "fix", "replay", "export", "rules", "rule", "open")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui.cli import check, fix, open as open_cmd, replay, rules
+    from tui.cli import check, export, fix, open as open_cmd, replay, rules
 
     p = argparse.ArgumentParser(
         prog="payload-doctor",
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.set_defaults(func=fix.cmd_fix)
 
     replay.add_parser(sub)
+    export.add_parser(sub)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")

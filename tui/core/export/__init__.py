@@ -18,7 +18,17 @@ from tui.core.export.python import to_python
 from tui.core.findings import Finding
 from tui.core.redact import redact_value
 
-Render = Callable[[dict[str, Any], Sequence[Finding], str | None], str]
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """What an exporter may use besides the body: the findings, the logged API error, and the
+    ``anthropic-beta`` values the logged request was sent with."""
+
+    findings: tuple[Finding, ...] = ()
+    api_error: str | None = None
+    beta: tuple[str, ...] = ()
+
+
+Render = Callable[[dict[str, Any], ExportContext], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,26 +42,26 @@ class Exporter:
     always_redacted: bool = False
 
     def __call__(self, body: dict[str, Any], *, findings: Sequence[Finding] = (),
-                 api_error: str | None = None, redact: bool = True) -> str:
+                 api_error: str | None = None, redact: bool = True, beta: Sequence[str] = ()) -> str:
         if redact or self.always_redacted:
             body = redact_value(body)
-        return self.render(body, tuple(findings), api_error)
+        return self.render(body, ExportContext(tuple(findings), api_error, tuple(beta)))
 
 
-def _json(body: dict[str, Any], findings: Sequence[Finding], api_error: str | None) -> str:
+def _json(body: dict[str, Any], ctx: ExportContext) -> str:
     return dump_json(body) + "\n"
 
 
-def _curl(body: dict[str, Any], findings: Sequence[Finding], api_error: str | None) -> str:
-    return to_curl(body)
+def _curl(body: dict[str, Any], ctx: ExportContext) -> str:
+    return to_curl(body, beta=list(ctx.beta))
 
 
-def _python(body: dict[str, Any], findings: Sequence[Finding], api_error: str | None) -> str:
+def _python(body: dict[str, Any], ctx: ExportContext) -> str:
     return to_python(body)
 
 
-def _markdown(body: dict[str, Any], findings: Sequence[Finding], api_error: str | None) -> str:
-    return to_markdown(body, list(findings), api_error=api_error)
+def _markdown(body: dict[str, Any], ctx: ExportContext) -> str:
+    return to_markdown(body, list(ctx.findings), api_error=ctx.api_error)
 
 
 EXPORTERS: dict[str, Exporter] = {
@@ -77,4 +87,4 @@ def get_exporter(name: str) -> Exporter:
                        + ", ".join(EXPORTERS)) from None
 
 
-__all__ = ["EXPORTERS", "SUFFIXES", "Exporter", "get_exporter"]
+__all__ = ["EXPORTERS", "SUFFIXES", "ExportContext", "Exporter", "get_exporter"]

@@ -42,8 +42,10 @@ def is_error(v: Any) -> bool:
 
 
 def is_pair(v: Any) -> bool:
+    """``{request, response|error|status, …}``, or any object whose ``request`` is a request body."""
     return isinstance(v, dict) and "request" in v and (
         "response" in v or "error" in v or "status" in v or "status_code" in v or len(v) == 1
+        or is_request(v["request"])
     )
 
 

@@ -77,7 +77,7 @@ def fix_payload(
 ) -> FixResult:
     """Apply every eligible fix until the payload is stable.
 
-    Errors are fixed before warnings, and earlier positions before later ones.  A fix whose patch
+    Safe fixes go before unsafe ones, errors before warnings, earlier positions before later ones.  A fix whose patch
     does not apply is skipped (and reported) rather than aborting the whole run.
     """
     chosen = request_rules(rules)
@@ -89,7 +89,9 @@ def fix_payload(
         findings = check_request(current, rules=chosen)
         candidates = sorted(
             (f for f in findings if _eligible(f, unsafe) and (f.code, f.dotted) not in skipped),
-            key=lambda f: f.severity.rank,
+            # Safe fixes first (they may make an unsafe one unnecessary), then errors first.
+            key=lambda f: (f.fix is not None and f.fix.applicability is not Applicability.SAFE,
+                           f.severity.rank),
         )
         if not candidates:
             result.fixed, result.remaining = current, findings

@@ -146,8 +146,8 @@ def tool_use_without_result(ctx: CheckContext) -> Iterator[Violation]:
             tid = b.block["id"]
             related: list[Path] = [("messages", nxt.messages[0])] if nxt else []
             moved = _misplaced_result(ctx, tid, t)
-            if moved is not None and nxt is not None and nxt.role == "user":
-                fix = _move_result_fix(ctx, nxt, moved)
+            if moved is not None:
+                fix = _move_result_fix(ctx, turn, nxt, moved)
                 related.append(moved.path)
             else:
                 fix = _insert_result_fix(ctx, turn, nxt, tid)
@@ -176,23 +176,25 @@ def _insert_result_fix(ctx: CheckContext, turn: Turn, nxt: Turn | None, tid: str
     return ops.unsafe(title, ops.add(("messages", first, "content", pos), result))
 
 
-def _move_result_fix(ctx: CheckContext, nxt: Turn, moved: BlockRef):
-    """Move a real result from a later turn to the front of ``nxt`` (the turn that must hold it)."""
-    first = nxt.messages[0]
-    content = _content_list(ctx, first)
-    pos = 0
-    while pos < len(content) and isinstance(content[pos], dict) and content[pos].get("type") == "tool_result":
-        pos += 1
-    new_first = [*content[:pos], moved.block, *content[pos:]]
+def _move_result_fix(ctx: CheckContext, turn: Turn, nxt: Turn | None, moved: BlockRef):
+    """Move a real result from a later turn to the front of the turn after ``turn`` (creating
+    that user turn when something else, e.g. a system message, sits there)."""
     source = _content_list(ctx, moved.message)
     assert moved.index is not None
     del source[moved.index]
     title = f"move the tool_result for {_result_id(moved)} to follow its tool_use"
-    out = [ops.replace(("messages", first, "content"), new_first)]
-    if source:
-        out.append(ops.replace(("messages", moved.message, "content"), source))
+    # The source is later than the destination: change it first so indexes stay valid.
+    out = [ops.replace(("messages", moved.message, "content"), source) if source
+           else ops.remove(("messages", moved.message))]
+    if nxt is not None and nxt.role == "user" and nxt.messages[0] != moved.message:
+        first = nxt.messages[0]
+        content = _content_list(ctx, first)
+        pos = 0
+        while pos < len(content) and isinstance(content[pos], dict) and content[pos].get("type") == "tool_result":
+            pos += 1
+        out.append(ops.replace(("messages", first, "content"), [*content[:pos], moved.block, *content[pos:]]))
     else:
-        out.append(ops.remove(("messages", moved.message)))
+        out.append(ops.add(("messages", turn.messages[-1] + 1), {"role": "user", "content": [moved.block]}))
     return ops.safe(title, *out)
 
 

@@ -202,6 +202,51 @@ def _schema_problem(schema: Any) -> tuple[tuple[str | int, ...], str] | None:
     return schema_problem(schema)
 
 
+TYPE_ALIASES = {"int": "integer", "integer32": "integer", "long": "integer", "str": "string",
+                "bool": "boolean", "float": "number", "double": "number", "dict": "object",
+                "map": "object", "list": "array", "tuple": "array", "None": "null", "none": "null"}
+
+
+def _schema_fix(base: Path, schema: dict[str, Any], where: tuple[str | int, ...]) -> Fix | None:
+    """A repair for the meta-schema fault at ``where`` (see D003's docs for what is safe)."""
+    if not where:
+        return None
+    parent_path, key = where[:-1], where[-1]
+    try:
+        parent: Any = schema
+        for p in parent_path:
+            parent = parent[p]
+        value = parent[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+    path = (*base, *where)
+    if key == "type" and isinstance(value, str) and value in TYPE_ALIASES:
+        return ops.safe(f"type {value!r} → {TYPE_ALIASES[value]!r}", ops.replace(path, TYPE_ALIASES[value]))
+    if key == "type" and isinstance(value, list) and all(isinstance(v, str) for v in value) \
+            and any(v in TYPE_ALIASES for v in value):
+        return ops.safe("use JSON Schema type names", ops.replace(path, [TYPE_ALIASES.get(v, v) for v in value]))
+    if key == "required" and isinstance(value, bool) and len(parent_path) >= 2 \
+            and parent_path[-2] == "properties":
+        prop = parent_path[-1]
+        owner_path = parent_path[:-2]
+        owner: Any = schema
+        for p in owner_path:
+            owner = owner[p]
+        out = [ops.remove(path)]
+        if value:
+            listed = owner.get("required") if isinstance(owner, dict) else None
+            if isinstance(listed, list):
+                if prop not in listed:
+                    out.append(ops.add((*base, *owner_path, "required", len(listed)), prop))
+            else:
+                out.append(ops.add((*base, *owner_path, "required"), [prop]))
+        return ops.safe(f"move the draft-04 `required: {str(value).lower()}` of {prop!r} to the parent's list",
+                        *out)
+    if isinstance(key, str):
+        return ops.unsafe(f"remove the invalid {key!r} keyword (the schema then accepts more)", ops.remove(path))
+    return None
+
+
 @rule("D003", "invalid-input-schema", Severity.ERROR, references=("TOOL-03",),
       fix=Applicability.SAFE)
 def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
@@ -227,10 +272,13 @@ def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
     `{"name": "search", "input_schema": {"type": "object", "properties": {"limit": {"type": "int"}}}}`
 
     ## Fix
-    Only one case is trivially safe: a root without any `type` gets `"type": "object"` (the
-    schema already describes the tool's input object).  Every other fault needs a decision
-    about what the schema meant (`int` → `integer`?  drop the `required` flag or move it to
-    the parent's list?), so no automatic repair is offered.
+    *Safe* where the meaning is unambiguous: a root without any `type` gets `"type": "object"`;
+    a type alias from another language (`int`, `str`, `bool`, `float`, `dict`, `list`, `null`
+    spelled `None`) becomes its JSON Schema name; a draft-04 `"required": true` inside a
+    property moves to the parent's `required` list (`false` is dropped).  *Unsafe* otherwise:
+    the offending keyword is removed from its subschema (the schema accepts more than the author
+    meant).  A root that is not an object schema gets no automatic repair: what the tool's input
+    should look like is the author's decision.
     """
     for i, t in ctx.tools:
         if not is_custom(t) or "input_schema" not in t:
@@ -238,7 +286,9 @@ def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
         schema = t["input_schema"]
         base: Path = ("tools", i, "input_schema")
         if not isinstance(schema, dict):
-            yield Violation(base, f"input_schema is {type(schema).__name__}, not a JSON object schema")
+            yield Violation(base, f"input_schema is {type(schema).__name__}, not a JSON object schema",
+                            fix=ops.unsafe('replace the input_schema with {"type": "object"}',
+                                           ops.replace(base, {"type": "object"})))
             continue
         problem = _schema_problem(schema)
         if problem is not None:
@@ -247,6 +297,7 @@ def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
                 (*base, *where),
                 f"input_schema of tool {t.get('name', i)!r} is not valid draft 2020-12: {why}",
                 api_error=f"tools.{i}.custom.input_schema: {TOOL03_TEXT}",
+                fix=_schema_fix(base, schema, where),
             )
         if "type" not in schema:
             yield Violation(
