@@ -55,7 +55,7 @@ def test_pair_with_error_body_in_response_slot(tmp_path):
 def test_array_of_mixed_records_keeps_indexes(tmp_path):
     p = write(tmp_path, "arr.json", json.dumps([REQ, RESP, {"request": REQ, "response": RESP}]))
     log, exchanges, issues = load_all(p)
-    assert log.format == "anthropic-json-array"
+    assert log.format == "anthropic-json"
     assert [e.source.record for e in exchanges] == [0, 1, 2]
     assert exchanges[2].response == RESP and exchanges[2].status == 200
 
@@ -112,7 +112,7 @@ def test_bare_messages_array(tmp_path):
     (b"", "the file is empty"),
     (b"   \n\n", "the file is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary file"),
-    (b"hello world", "not JSON (starts with 'hello world')"),
+    (b"hello world", "not a log format this tool reads (starts with 'hello world')"),
     ("{}".encode("utf-16"), "UTF-16"),
     (b'{"model": "x", "messages": [\n', "invalid JSON"),
     (b"\x1f\x8b\x08\x00garbage", "gzip data is damaged"),
@@ -154,3 +154,16 @@ def test_unrecognised_object_names_its_keys(tmp_path):
     p = write(tmp_path, "x.json", json.dumps({"foo": 1, "bar": 2}))
     _, exchanges, [issue] = load_all(p)
     assert not exchanges and "keys {foo, bar}" in issue.message and isinstance(issue, LoadIssue)
+
+
+def test_jsonl_whose_first_line_is_longer_than_the_sniffed_head(tmp_path):
+    big = {**REQ, "messages": [{"role": "user", "content": "a" * 200_000}]}
+    p = write(tmp_path, "big.jsonl", json.dumps(big) + "\n" + json.dumps(REQ) + "\n")
+    log, exchanges, issues = load_all(p)
+    assert log.format == "anthropic-jsonl" and len(exchanges) == 2 and not issues
+
+
+def test_one_line_json_file_is_a_single_document(tmp_path):
+    p = write(tmp_path, "one.json", json.dumps(REQ) + "\n")
+    log, [ex], _ = load_all(p)
+    assert log.format == "anthropic-json" and ex.source.line is None

@@ -7,6 +7,7 @@ load.  A file that cannot be read at all raises :class:`LoadError` (exit code 2 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,11 +35,18 @@ class LogFile:
 
 def open_log(path: str | Path) -> LogFile:
     """Detect the format of ``path`` and return its record stream; raise LoadError if unreadable."""
-    from tui.core.formats import jsonish
+    from tui.core.formats.base import Sniff
+    from tui.core.formats.registry import detect
 
     opened: Opened = open_bytes(Path(path))
-    fmt, records = jsonish.read(opened)
-    return LogFile(str(path), fmt, records)
+    sniff = Sniff(opened)
+    fmt = detect(sniff)
+    name = fmt.name + (".gz" if opened.compressed else "")
+    records = fmt.read(sniff)
+    # Read the first record now: a file-level failure (a broken single document) raises here,
+    # where callers expect LoadError, not in the middle of their loop.
+    first = next(records, None)
+    return LogFile(str(path), name, itertools.chain([first] if first is not None else [], records))
 
 
 def load_all(path: str | Path) -> tuple[LogFile, list[Exchange], list[LoadIssue]]:
