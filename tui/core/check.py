@@ -62,6 +62,8 @@ def check_request(
     for rule in rules:
         if not logged.get(rule.needs, True):
             continue
+        if rule.dialect not in ("any", exchange.dialect):
+            continue
         if rule.model_dependent and ctx.caps is None:
             skipped_model_rules.append(rule.code)
             continue

@@ -52,6 +52,9 @@ class Exchange:
     headers: dict[str, str] = field(default_factory=dict)
     request_id: str | None = None
     extra: dict[str, JSON] = field(default_factory=dict)
+    dialect: str = "anthropic"
+    """The API shape of ``request``/``response``: ``anthropic``, ``openai-chat`` or
+    ``openai-responses``.  Rules declare which dialect they check."""
 
     @property
     def model(self) -> str | None:
@@ -78,6 +81,7 @@ class Exchange:
             "duration_ms": self.duration_ms,
             "headers": self.headers,
             "request_id": self.request_id,
+            "dialect": self.dialect,
             "source": {
                 "file": self.source.file,
                 "record": self.source.record,

@@ -99,7 +99,7 @@ def _pair(v: dict[str, Any], source: Source) -> Exchange:
         status = 200
     headers = v.get("headers")
     extra = {k: val for k, val in v.items()
-             if k not in ("request", "response", "error", "status", "status_code", *_NATIVE_KEYS)}
+             if k not in ("request", "response", "error", "status", "status_code", "dialect", *_NATIVE_KEYS)}
     native_extra = v.get("extra")
     if isinstance(native_extra, dict):
         extra.update(native_extra)
@@ -107,6 +107,7 @@ def _pair(v: dict[str, Any], source: Source) -> Exchange:
     duration = v.get("duration_ms")
     rid = v.get("request_id")
     fmt = "native" if "source" in v and "started_at" in v else "pair"
+    dialect = v.get("dialect") if isinstance(v.get("dialect"), str) else "anthropic"
     return Exchange(
         source=source,
         format=fmt,
@@ -119,6 +120,7 @@ def _pair(v: dict[str, Any], source: Source) -> Exchange:
         headers={str(k): str(val) for k, val in headers.items()} if isinstance(headers, dict) else {},
         request_id=rid if isinstance(rid, str) else None,
         extra=extra,
+        dialect=dialect,
     )
 
 

@@ -51,6 +51,9 @@ class Rule:
     """Needs the model capability table; skipped (with an info note) for unknown models."""
     needs: str = "request"
     """What must be logged for the rule to run: ``request``, ``response``, ``error`` or ``any``."""
+    dialect: str = "anthropic"
+    """The payload shape the rule understands (``anthropic``, ``openai-chat``,
+    ``openai-responses``, or ``any``): an OpenAI payload is not checked by Anthropic rules."""
 
     @property
     def family(self) -> str:
@@ -75,6 +78,7 @@ class Rule:
             "fix": self.fix.value if self.fix else None,
             "model_dependent": self.model_dependent,
             "needs": self.needs,
+            "dialect": self.dialect,
             "docs": self.docs,
         }
 
@@ -91,6 +95,7 @@ def rule(
     fix: Applicability | None = None,
     model_dependent: bool = False,
     needs: str = "request",
+    dialect: str = "anthropic",
 ) -> Callable[[Callable[..., Iterable[Violation]]], Callable[..., Iterable[Violation]]]:
     """Register a check function under a stable code and kebab-case name."""
     if not _CODE_RE.match(code) or code[0] not in FAMILIES:
@@ -103,7 +108,7 @@ def rule(
             raise ValueError(f"duplicate rule code {code}")
         if any(r.name == name for r in REGISTRY.values()):
             raise ValueError(f"duplicate rule name {name}")
-        REGISTRY[code] = Rule(code, name, severity, fn, references, fix, model_dependent, needs)
+        REGISTRY[code] = Rule(code, name, severity, fn, references, fix, model_dependent, needs, dialect)
         return fn
 
     return register
