@@ -30,6 +30,9 @@ FAMILIES: dict[str, str] = {
     "V": "server tools",
     "Y": "model output vs schemas (logged responses)",
     "E": "logged API errors",
+    "F": "log format defects (cut streams, orphaned requests)",
+    "Q": "OpenAI payloads (chat completions and responses)",
+    "L": "log-level patterns (retry loops, missing backoff)",
     "I": "notes about the check itself",
 }
 
