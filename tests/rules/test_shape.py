@@ -383,3 +383,12 @@ def test_b007_fix_deletes_only_the_unknown_keys():
     fixed = fix_all(p, "B007", unsafe=False)
     assert fixed["messages"][1]["content"][0] == tool_use("toolu_A")
     assert findings(fixed) == []
+
+
+def test_b002_near_miss_log_that_kept_only_the_messages():
+    from tui.core.check import check_exchange
+    from tui.core.model import Exchange, Source
+
+    ex = Exchange(Source("t.json", 0), "anthropic-messages", request={"messages": [{"role": "user", "content": "hi"}]},
+                  extra={"messages_only": True})
+    assert "B002" not in {f.code for f in check_exchange(ex)}

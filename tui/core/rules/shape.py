@@ -686,7 +686,8 @@ def missing_required_field(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     Checks for the three keys the Messages API requires.  A Bedrock / Vertex body (it has
     `anthropic_version`) carries the model in the URL, so `model` is not required there; a body
-    logged as a `count_tokens` call needs no `max_tokens`.
+    logged as a `count_tokens` call needs no `max_tokens`; a log that kept only the conversation
+    (a bare messages array, a Claude Code transcript) is not blamed for the top level it lacks.
 
     ## Why is this bad?
     The API rejects it: ``max_tokens: Field required`` (likewise `model`, `messages`).  OpenAI
@@ -704,9 +705,13 @@ def missing_required_field(ctx: CheckContext) -> Iterator[Violation]:
     body = raw_request(ctx)
     if not isinstance(body, dict):
         return
+    extra = ctx.exchange.extra if ctx.exchange is not None else {}
+    partial = bool(extra.get("messages_only") or extra.get("partial_request"))
     for key in REQUIRED_TOP:
         if key in body:
             continue
+        if partial and key in ("model", "max_tokens"):
+            continue  # the log kept only the conversation (a transcript, a messages array)
         if key == "model" and "anthropic_version" in body:
             continue
         if key == "max_tokens" and _is_count_tokens(ctx):
