@@ -7,7 +7,6 @@ untrusted: it is shown literally, never as markup or terminal escapes.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -15,20 +14,9 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from tui.core.display import printable
 from tui.core.findings import Finding, Severity
 from tui.core.model import Source
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(s: str) -> str:
-    """Show control, escape and bidi characters as ``\\xNN`` / ``\\uNNNN`` instead of obeying them."""
-    def esc(m: re.Match[str]) -> str:
-        c = ord(m.group())
-        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-
-    return _CONTROL.sub(esc, s.replace("\n", "\\n").replace("\t", " "))
-
 
 @dataclass(slots=True)
 class FileReport:

@@ -1,0 +1,501 @@
+"""Payload Doctor's Textual app: open a log, see the conversation tree, jump to violations,
+repair, replay and export.  The app owns the state (:mod:`tui.app.state`) and calls the core;
+widgets only render and post messages; long work runs in workers.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.widgets import Footer, Header, Input, OptionList, Static
+
+from tui.app.actions import ACTIONS, BINDINGS
+from tui.app.labels import DocPath, Marks, doc_path
+from tui.app.state import ExchangeState, Session
+from tui.app.widgets.conversation import ConversationTree, resolve
+from tui.app.widgets.detail import DetailPane
+from tui.app.widgets.exchange_list import ExchangeList, Row
+from tui.app.widgets.findings import FindingsPanel
+from tui.core.display import one_line, printable
+from tui.core.findings import Applicability, Finding
+from tui.core.formats import LoadError, open_log
+from tui.core.model import LoadIssue
+
+
+class ActionCommands(Provider):
+    """Every registry action as ``namespace: verb``, offered only when it applies."""
+
+    def _candidates(self) -> list[tuple[str, str, str]]:
+        app = self.app
+        assert isinstance(app, PayloadDoctorApp)
+        return [(a.palette, a.action, a.description) for a in ACTIONS if a.applies(app)]
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self._candidates():
+            yield DiscoveryHit(title, self._runner(action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, help_text in self._candidates():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_text)
+
+    def _runner(self, action: str):  # type: ignore[no-untyped-def]
+        async def run() -> None:
+            await self.app.run_action(action)
+        return run
+
+
+class PayloadDoctorApp(App[int]):
+    """``PayloadDoctorApp(path)``; ``record`` selects an exchange first."""
+
+    TITLE = "Payload Doctor"
+    CSS_PATH = ["app.tcss", "widgets/exchange_list.tcss", "widgets/conversation.tcss",
+                "widgets/detail.tcss", "widgets/findings.tcss"]
+    BINDINGS = BINDINGS
+    COMMANDS = App.COMMANDS | {ActionCommands}
+
+    def __init__(self, path: str | Path, *, record: int | None = None) -> None:
+        super().__init__()
+        self.path = str(path)
+        self.start_record = record
+        self.session: Session | None = None
+        self.index: int | None = None
+        self.finding_index: int | None = None
+        self.full = False
+        self._syncing = False
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        from textual.containers import Horizontal, Vertical
+
+        yield Header(show_clock=False)
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield Input(placeholder="search: text, tool, id, request id", id="search")
+                yield ExchangeList(id="exchanges")
+            with Vertical(id="centre"):
+                yield ConversationTree(id="tree")
+                yield FindingsPanel(id="findings")
+            yield DetailPane(id="detail")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from tui.core.replay.engine import quiet_sdk_logging
+
+        quiet_sdk_logging(_app_log_handler())
+        self.sub_title = printable(self.path)
+        self.query_one("#search", Input).display = False
+        self.query_one("#left").display = False
+        self.set_status("loading …")
+        self.load()
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        """Read and check every record off the UI thread; post the session when done."""
+        try:
+            log = open_log(self.path)
+        except LoadError as exc:
+            self.call_from_thread(self._load_failed, str(exc))
+            return
+        session = Session(self.path, log.format)
+        for rec in log:
+            if isinstance(rec, LoadIssue):
+                session.issues.append(rec)
+                continue
+            state = ExchangeState.of(rec)
+            state.recheck()
+            session.states.append(state)
+            if len(session.states) % 200 == 0:
+                self.call_from_thread(self.set_status, f"loading … {len(session.states)} exchanges")
+        self.call_from_thread(self._loaded, session)
+
+    def _load_failed(self, message: str) -> None:
+        self.set_status(printable(message))
+        self.query_one("#tree", ConversationTree).show({"error": {"error": {"type": "load error",
+                                                                            "message": message}}}, Marks())
+        self.notify(printable(message), title="Cannot open the file", severity="error", timeout=30)
+
+    def _loaded(self, session: Session) -> None:
+        self.session = session
+        for issue in session.issues[:5]:
+            self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
+        if len(session.issues) > 5:
+            self.notify(f"… and {len(session.issues) - 5} more unreadable records", severity="warning")
+        if not session.states:
+            self._load_failed(f"{self.path}: no readable exchange")
+            return
+        lst = self.query_one(ExchangeList)
+        self.query_one("#left").display = len(session.states) > 1
+        lst.set_rows([self._row(i) for i in range(len(session.states))])
+        first = self.start_record if self.start_record is not None else self._first_interesting()
+        if first is not None and 0 <= first < len(session.states):
+            lst.select_index(first)
+        self.select(lst.current_index or 0)
+        (lst if len(session.states) > 1 else self.query_one(ConversationTree)).focus()
+
+    def _first_interesting(self) -> int:
+        assert self.session is not None
+        for i, st in enumerate(self.session.states):
+            if st.counts["error"]:
+                return i
+        return 0
+
+    def _row(self, i: int) -> Row:
+        assert self.session is not None
+        st = self.session.states[i]
+        ex = st.exchange
+        counts = st.counts
+        status = str(ex.status) if ex.status is not None else ("err" if ex.error else "—")
+        time = (ex.started_at or "")[11:19]
+        search = " ".join(filter(None, [ex.request_id or "", json.dumps(st.request, ensure_ascii=False)
+                                        if st.request is not None else "", ex.model or ""])).lower()
+        return Row(i, time, ex.model or "?", status, ex.message_count if st.request is ex.request
+                   else _count(st.request), counts["error"], counts["warning"], st.history.modified, search)
+
+    # -- selection -------------------------------------------------------------------------
+    @property
+    def current(self) -> ExchangeState | None:
+        if self.session is None or self.index is None:
+            return None
+        return self.session.states[self.index]
+
+    @property
+    def selected_finding(self) -> Finding | None:
+        st = self.current
+        if st is None or not st.findings:
+            return None
+        if self.finding_index is not None and 0 <= self.finding_index < len(st.findings):
+            return st.findings[self.finding_index]
+        here = [f for f in st.findings if doc_path(f) == self.query_one(ConversationTree).cursor_path]
+        return here[0] if here else None
+
+    def select(self, index: int) -> None:
+        """Show exchange ``index``, opened at its first finding (where the user will look)."""
+        self.index = index
+        self.finding_index = None
+        st = self.current
+        first = doc_path(st.findings[0]) if st is not None and st.findings else None
+        self.refresh_views(keep=first)
+
+    def refresh_views(self, keep: DocPath | None) -> None:
+        st = self.current
+        if st is None:
+            return
+        tree = self.query_one(ConversationTree)
+        tree.show(st.document(), Marks.of(st.findings), keep=keep)
+        self.query_one(FindingsPanel).show(st.findings, keep=self.finding_index)
+        self._show_detail(keep or tree.cursor_path)
+        self.query_one(ExchangeList).update_row(self._row(self.index or 0))
+        self._update_status()
+
+    def _show_detail(self, path: DocPath) -> None:
+        st = self.current
+        if st is None:
+            return
+        here = [f for f in st.findings if doc_path(f) == path]
+        self.query_one(DetailPane).show(path, resolve(st.document(), path) if path else st.document(),
+                                        here, full=self.full)
+
+    def _update_status(self) -> None:
+        st = self.current
+        if st is None or self.session is None:
+            return
+        c = st.counts
+        n = len(self.session.states)
+        parts = [f"{self.session.format}", f"exchange {self.index}/{n - 1}" if n > 1 else "1 exchange",
+                 f"✖ {c['error']}  ▲ {c['warning']}  • {c['info']}"]
+        if st.history.modified:
+            parts.append(f"● modified ({st.history.position} edit{'s' * (st.history.position != 1)})")
+        if self.session.issues:
+            parts.append(f"{len(self.session.issues)} unreadable record(s)")
+        self.set_status("  ·  ".join(parts))
+
+    def set_status(self, text: str) -> None:
+        self.query_one("#status", Static).update(text)
+
+    # -- messages from widgets -------------------------------------------------------------
+    @on(ExchangeList.Highlighted)
+    def _exchange_highlighted(self, event: ExchangeList.Highlighted) -> None:
+        if self.session is not None and event.index != self.index:
+            self.select(event.index)
+
+    @on(ConversationTree.NodeChosen)
+    def _node_chosen(self, event: ConversationTree.NodeChosen) -> None:
+        self._show_detail(event.path)
+
+    @on(OptionList.OptionHighlighted, "#findings")
+    def _finding_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_id is not None and not self._syncing:
+            self.finding_index = int(event.option_id)
+
+    @on(OptionList.OptionSelected, "#findings")
+    def _finding_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_id is not None:
+            self.finding_index = int(event.option_id)
+            self.action_jump()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_one(ExchangeList).set_filter(query=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one(ExchangeList).focus()
+
+    # -- actions: navigation ---------------------------------------------------------------
+    def _goto_finding(self, step: int) -> None:
+        st = self.current
+        if st is None or not st.findings:
+            self.notify("No findings in this exchange.")
+            return
+        n = len(st.findings)
+        cur = self.finding_index if self.finding_index is not None else (-1 if step > 0 else 0)
+        self.finding_index = (cur + step) % n
+        panel = self.query_one(FindingsPanel)
+        self._syncing = True
+        panel.highlighted = self.finding_index
+        self._syncing = False
+        self.action_jump()
+
+    def action_next_finding(self) -> None:
+        self._goto_finding(1)
+
+    def action_previous_finding(self) -> None:
+        self._goto_finding(-1)
+
+    def action_jump(self) -> None:
+        f = self.selected_finding
+        if f is None:
+            return
+        tree = self.query_one(ConversationTree)
+        target = doc_path(f)
+        tree.reveal(target)
+        tree.focus()
+        self._show_detail(tree.cursor_path)
+
+    def action_pair(self) -> None:
+        st = self.current
+        if st is None:
+            return
+        tree = self.query_one(ConversationTree)
+        path = tree.cursor_path
+        partner = tree.pairs.partner(path, resolve(st.document(), path))
+        if partner is None:
+            self.notify("The selected node is not a paired tool_use or tool_result.", severity="warning")
+            return
+        tree.reveal(partner)
+        self._show_detail(partner)
+
+    def action_toggle_full(self) -> None:
+        self.full = not self.full
+        self._show_detail(self.query_one(ConversationTree).cursor_path)
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        self.query_one("#left").display = True
+        box.display = True
+        box.focus()
+
+    def action_toggle_filter(self) -> None:
+        lst = self.query_one(ExchangeList)
+        lst.set_filter(only_findings=not lst.only_findings)
+        self.notify("Showing only exchanges with findings." if lst.only_findings else "Showing every exchange.")
+
+    # -- actions: repair -------------------------------------------------------------------
+    def _apply(self, title: str, payload: Any, keep: DocPath | None = None) -> None:
+        st = self.current
+        assert st is not None
+        before = st.counts["error"]
+        st.history.push(title, payload)
+        st.recheck()
+        self.finding_index = None
+        self.refresh_views(keep=keep if keep is not None else self.query_one(ConversationTree).cursor_path)
+        self.notify(f"{printable(title)} — errors {before} → {st.counts['error']}")
+
+    def action_fix_one(self) -> None:
+        from tui.core.repair.planner import apply_fix
+        from tui.core.repair.patch import PatchError
+
+        f = self.selected_finding
+        if f is None or f.fix is None:
+            self.notify("Select a finding that has a fix (n / N, or the findings panel).", severity="warning")
+            return
+        st = self.current
+        assert st is not None
+        try:
+            fixed = apply_fix(st.request, f)
+        except (PatchError, ValueError) as exc:
+            self.notify(f"The fix did not apply: {printable(str(exc))}", severity="error")
+            return
+        self._apply(f"{f.code}: {f.fix.title}", fixed, keep=doc_path(f))
+
+    def action_fix_all(self) -> None:
+        from tui.core.repair.planner import fix_payload
+
+        st = self.current
+        if st is None or not isinstance(st.request, dict):
+            return
+        res = fix_payload(st.request)
+        if res.applied:
+            self._apply(f"{len(res.applied)} safe fix{'es' * (len(res.applied) != 1)}", res.fixed)
+        unsafe = [f for f in st.findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE]
+        if unsafe:
+            from tui.app.screens.confirm import ConfirmScreen
+
+            titles = "\n".join(f"• {f.code}: {one_line(f.fix.title, 70)}" for f in unsafe[:8] if f.fix)
+            self.push_screen(ConfirmScreen(
+                f"{len(unsafe)} more fix{'es' * (len(unsafe) != 1)} would drop or invent content:\n{titles}\n\n"
+                "Apply them too?"), self._apply_unsafe)
+        elif not res.applied:
+            self.notify("Nothing left to fix automatically.")
+
+    def _apply_unsafe(self, yes: bool | None) -> None:
+        from tui.core.repair.planner import fix_payload
+
+        st = self.current
+        if not yes or st is None:
+            return
+        res = fix_payload(st.request, unsafe=True)
+        if res.applied:
+            n = len(res.applied)
+            self._apply(f"{n} fix{'es' * (n != 1)}, unsafe included", res.fixed)
+
+    def action_undo(self) -> None:
+        st = self.current
+        if st is None or (entry := st.history.undo()) is None:
+            self.notify("Nothing to undo.")
+            return
+        st.recheck()
+        self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
+        self.notify(f"Undid: {printable(entry.title)}")
+
+    def action_redo(self) -> None:
+        st = self.current
+        if st is None or (entry := st.history.redo()) is None:
+            self.notify("Nothing to redo.")
+            return
+        st.recheck()
+        self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
+        self.notify(f"Redid: {printable(entry.title)}")
+
+    def action_revert(self) -> None:
+        st = self.current
+        if st is None or not st.history.modified:
+            self.notify("This exchange is not modified.")
+            return
+        st.history.revert()
+        st.recheck()
+        self.refresh_views(keep=None)
+        self.notify("Reverted to the original (u undoes this).")
+
+    def action_edit(self) -> None:
+        from tui.app.screens.edit import EditScreen
+
+        st = self.current
+        if st is None:
+            return
+        path = self.query_one(ConversationTree).cursor_path
+        if not path or path[0] != "request":
+            self.notify("Only the request can be edited: select a node under 'request'.", severity="warning")
+            return
+        value = resolve(st.document(), path)
+        self.push_screen(EditScreen(path, value), lambda new: self._edited(path, new))
+
+    def _edited(self, path: DocPath, new: Any) -> None:
+        from tui.core.paths import to_pointer
+        from tui.core.repair.patch import apply_patch
+
+        st = self.current
+        if st is None or new is None:
+            return
+        inner = path[1:]
+        payload = new if not inner else apply_patch(st.request, [{"op": "replace", "path": to_pointer(inner),
+                                                                  "value": new}])
+        self._apply(f"edit {'.'.join(map(str, inner)) or 'request'}", payload, keep=path)
+
+    def action_diff(self) -> None:
+        from tui.app.screens.diff import DiffScreen
+
+        st = self.current
+        if st is None:
+            return
+        self.push_screen(DiffScreen(st.history.original, st.request))
+
+    # -- actions: replay / export / copy ---------------------------------------------------
+    def action_replay(self) -> None:
+        from tui.app.screens.replay import ReplayScreen
+
+        st = self.current
+        if st is None or not isinstance(st.request, dict):
+            self.notify("This exchange has no request to replay.", severity="warning")
+            return
+        self.push_screen(ReplayScreen(st), self._replayed)
+
+    def _replayed(self, result: Any) -> None:
+        st = self.current
+        if result is None or st is None:
+            return
+        st.replays.append(result)
+        self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
+        if result.outcome == "structural" and result.error_path:
+            self.query_one(ConversationTree).reveal(("request", *result.error_path))
+            self._show_detail(self.query_one(ConversationTree).cursor_path)
+
+    def action_export(self) -> None:
+        from tui.app.screens.export import ExportScreen
+
+        st = self.current
+        if st is None or not isinstance(st.request, dict):
+            return
+        self.push_screen(ExportScreen(st, self.path))
+
+    def action_copy(self) -> None:
+        from tui.core.export.clipboard import copy_text
+        from tui.core.redact import redact_value
+
+        st = self.current
+        if st is None:
+            return
+        path = self.query_one(ConversationTree).cursor_path
+        value = resolve(st.document(), path) if path else st.request
+        text = json.dumps(redact_value(value), ensure_ascii=False, indent=2)
+        result = copy_text(text, osc52_writer=self.copy_to_clipboard)
+        self.notify(f"Copied {'.'.join(map(str, path)) or 'the payload'}: {result.detail}")
+
+    def action_help(self) -> None:
+        from tui.app.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+
+def _count(request: Any) -> int:
+    msgs = request.get("messages") if isinstance(request, dict) else None
+    return len(msgs) if isinstance(msgs, list) else 0
+
+
+def _app_log_handler() -> logging.Handler:
+    """SDK logs go to a file, never to stderr (where Textual draws the screen)."""
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / "payload-doctor-sdk.log"
+    try:
+        return logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return logging.NullHandler()
+
+
+def run(path: str, record: int | None = None) -> int:
+    """Entry point for ``payload-doctor [open] FILE``."""
+    app = PayloadDoctorApp(path, record=record)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,102 @@
+"""Export the current (repaired) request: a JSON file, curl, a Python snippet or a Markdown repro,
+to a file (atomic; never over the input or an existing file without a confirm) or the clipboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+from tui.app.state import ExchangeState
+from tui.core.display import printable
+from tui.core.export import EXPORTERS
+
+
+def default_path(source: str, fmt: str) -> Path:
+    """``run.jsonl`` → ``run.fixed.json`` (or ``.sh`` / ``.py`` / ``.md``) beside the input."""
+    src = Path(source)
+    name = src.name.removesuffix(".gz")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return src.with_name(f"{stem}.fixed{EXPORTERS[fmt].suffix}")
+
+
+def render(state: ExchangeState, fmt: str) -> str:
+    from tui.cli.export import beta_values, logged_api_error
+
+    return EXPORTERS[fmt](state.request, findings=state.findings, api_error=logged_api_error(state.exchange),
+                          beta=beta_values(state.exchange))
+
+
+class ExportScreen(ModalScreen[Path | None]):
+    CSS_PATH = "export.tcss"
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, state: ExchangeState, source: str) -> None:
+        super().__init__()
+        self.state = state
+        self.source = source
+        self.fmt = "json"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text("Export the current request (secrets redacted)", style="bold"))
+            with RadioSet(id="format"):
+                for i, (name, e) in enumerate(EXPORTERS.items()):
+                    yield RadioButton(f"{name} — {e.description}", value=i == 0, name=name)
+            yield Input(str(default_path(self.source, self.fmt)), id="path")
+            with Horizontal(id="buttons"):
+                yield Button("Write file", variant="primary", id="write")
+                yield Button("Copy to clipboard", id="copy")
+                yield Button("Cancel", id="cancel")
+            yield Static("", id="result")
+
+    @on(RadioSet.Changed, "#format")
+    def _format(self, event: RadioSet.Changed) -> None:
+        self.fmt = event.pressed.name or "json"
+        self.query_one("#path", Input).value = str(default_path(self.source, self.fmt))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#copy")
+    def _copy(self) -> None:
+        from tui.core.export.clipboard import copy_text
+
+        result = copy_text(render(self.state, self.fmt), osc52_writer=self.app.copy_to_clipboard)
+        self.app.notify(f"{self.fmt} export {result.detail}")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#write")
+    def _write(self) -> None:
+        dest = Path(self.query_one("#path", Input).value).expanduser()
+        if dest.exists() and dest.resolve() == Path(self.source).resolve():
+            self._say("That is the file you opened: choose another name (it is never overwritten).")
+            return
+        if dest.exists():
+            from tui.app.screens.confirm import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen(f"{dest} exists. Replace it?"),
+                                 lambda yes: self._do_write(dest, True) if yes else None)
+            return
+        self._do_write(dest, False)
+
+    def _do_write(self, dest: Path, overwrite: bool) -> None:
+        from tui.core.export.atomic import write_atomic
+
+        try:
+            write_atomic(dest, render(self.state, self.fmt), overwrite=overwrite)
+        except (OSError, FileExistsError) as exc:
+            self._say(f"Could not write {dest}: {exc}")
+            return
+        self.app.notify(f"Wrote {printable(str(dest))}")
+        self.dismiss(dest)
+
+    def _say(self, text: str) -> None:
+        self.query_one("#result", Static).update(Text(printable(text), style="bold red"))

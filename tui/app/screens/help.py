@@ -1,0 +1,39 @@
+"""Every key, from the same action registry that makes the bindings and the palette."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.app.actions import ACTIONS
+
+
+def help_table() -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("key", style="bold cyan")
+    table.add_column("does")
+    table.add_column("palette / binding id", style="dim")
+    for a in ACTIONS:
+        table.add_row(a.key_display or a.key, a.description, f"{a.palette}  [{a.id}]")
+    table.add_row("ctrl+p", "command palette", "")
+    table.add_row("space", "expand / collapse a tree node", "")
+    table.add_row("tab", "next pane", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "help.tcss"
+    BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Payload Doctor — keys (escape closes)", id="title")
+            with VerticalScroll():
+                yield Static(help_table(), id="keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

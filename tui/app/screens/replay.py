@@ -1,0 +1,174 @@
+"""Replay the current request: target, model override, dry run, stream, max attempts.
+
+The replay runs in an async worker (cancellable, waits included); each attempt is posted as a
+message and appears in the table with status, class, latency and wait.  Closing the screen hands
+the result to the app, which shows the response in the tree and, for a structural error, jumps
+to the node the error names.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
+
+from tui.app.state import ExchangeState
+from tui.app.widgets.detail import json_view
+from tui.core.display import one_line, printable
+from tui.core.findings import Severity
+
+
+def has_api_key(env: dict[str, str] | None = None) -> bool:
+    env = dict(os.environ) if env is None else env
+    return bool(env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN"))
+
+
+class ReplayScreen(ModalScreen[Any]):
+    CSS_PATH = "replay.tcss"
+    BINDINGS = [Binding("escape", "close", "close"), Binding("ctrl+r", "send", "send")]
+
+    class AttemptDone(Message):
+        def __init__(self, attempt: Any) -> None:
+            super().__init__()
+            self.attempt = attempt
+
+    class Finished(Message):
+        def __init__(self, result: Any, tokens: int | None = None) -> None:
+            super().__init__()
+            self.result = result
+            self.tokens = tokens
+
+    def __init__(self, state: ExchangeState) -> None:
+        super().__init__()
+        self.state = state
+        self.result: Any = None
+
+    def compose(self) -> ComposeResult:
+        body = self.state.request
+        model = body.get("model") if isinstance(body, dict) else None
+        with Vertical(id="dialog"):
+            yield Static(Text("Replay the current request", style="bold"))
+            with Horizontal(classes="row"):
+                yield Label("target ")
+                yield Input(os.environ.get("ANTHROPIC_BASE_URL", ""), placeholder="https://api.anthropic.com",
+                            id="base-url")
+            with Horizontal(classes="row"):
+                yield Label("model  ")
+                yield Input("", placeholder=str(model or "(the request names no model)"), id="model")
+                yield Label(" attempts ")
+                yield Input("3", id="attempts", type="integer", max_length=2)
+            with Horizontal(classes="row"):
+                yield Checkbox("dry run (local checks + count_tokens)", id="dry-run")
+                yield Checkbox("stream", id="stream")
+                yield Checkbox("send even with local errors", id="force")
+            with Horizontal(classes="row"):
+                yield Button("Send (ctrl+r)", variant="primary", id="send")
+                yield Button("Close (esc)", id="close")
+            yield Static("", id="notice")
+            yield DataTable(id="attempts-table", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="response-box"):
+                yield Static("", id="response")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for col, key in (("#", "n"), ("status", "status"), ("class", "class"), ("ms", "ms"),
+                         ("wait", "wait"), ("what happened", "what")):
+            table.add_column(col, key=key)
+        if not has_api_key():
+            self._notice("No API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) in the environment "
+                         "and restart. The dry run still runs the local checks.", "yellow")
+            self.query_one("#dry-run", Checkbox).value = True
+
+    def _notice(self, text: str, style: str = "") -> None:
+        self.query_one("#notice", Static).update(Text(printable(text), style=style))
+
+    # -- sending ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        from tui.core.check import check_request
+
+        body = self.state.request
+        errors = [f for f in check_request(body) if f.severity is Severity.ERROR]
+        dry = self.query_one("#dry-run", Checkbox).value
+        if dry and not has_api_key():
+            msg = (f"Local checks: {len(errors)} error(s) the API would reject" +
+                   (": " + "; ".join(f"{f.code} {f.dotted}" for f in errors[:6]) if errors else " — none.") +
+                   " count_tokens needs an API key.")
+            self._notice(msg, "bold red" if errors else "green")
+            return
+        if errors and not dry and not self.query_one("#force", Checkbox).value:
+            self._notice(f"Not sent: {len(errors)} local error(s) the API would reject "
+                         f"({', '.join(sorted({f.code for f in errors}))}). Fix them (F) or tick "
+                         f"'send even with local errors'.", "bold red")
+            return
+        try:
+            attempts = max(1, int(self.query_one("#attempts", Input).value or "3"))
+        except ValueError:
+            attempts = 3
+        self.query_one(DataTable).clear()
+        self.query_one("#response", Static).update("")
+        self._notice("sending …", "dim")
+        self.run_replay(body, self.query_one("#base-url", Input).value.strip() or None,
+                        self.query_one("#model", Input).value.strip() or None,
+                        self.query_one("#stream", Checkbox).value, attempts, dry)
+
+    @work(exclusive=True, group="replay")
+    async def run_replay(self, body: dict[str, Any], base_url: str | None, model: str | None,
+                         stream: bool, attempts: int, dry: bool) -> None:
+        from tui.core.replay.engine import ReplayOptions, count_tokens, replay
+        from tui.core.replay.policy import RetryPolicy
+
+        headers = {k: v for k, v in self.state.exchange.headers.items() if k.lower() == "anthropic-beta"}
+        opts = ReplayOptions(base_url=base_url, model=model, stream=stream,
+                             policy=RetryPolicy(max_attempts=attempts), headers=headers)
+        if dry:
+            tokens, attempt = await count_tokens(body, opts)
+            self.post_message(self.AttemptDone(attempt))
+            self.post_message(self.Finished(None, tokens))
+            return
+        result = await replay(body, opts, on_attempt=lambda a: self.post_message(self.AttemptDone(a)))
+        self.post_message(self.Finished(result))
+
+    @on(AttemptDone)
+    def _attempt(self, event: AttemptDone) -> None:
+        a = event.attempt
+        table = self.query_one(DataTable)
+        key = str(a.number)
+        cls = a.error_class.value if a.error_class else ("ok" if a.outcome == "success" else "")
+        wait = f"{a.wait:.2f}s" if a.wait is not None else ""
+        row = (str(a.number), str(a.status or "—"), cls, f"{a.latency_ms:.0f}", wait,
+               Text(one_line(a.message + (f" — {a.wait_reason}" if a.wait_reason else ""), 90)))
+        if key in table.rows:
+            table.update_cell(key, "wait", wait)
+            table.update_cell(key, "what", row[5])
+        else:
+            table.add_row(*row, key=key)
+
+    @on(Finished)
+    def _finished(self, event: Finished) -> None:
+        if event.result is None:
+            self._notice(f"count_tokens: {event.tokens} input tokens" if event.tokens is not None
+                         else "count_tokens failed (see the attempt)", "bold green" if event.tokens else "bold red")
+            return
+        self.result = event.result
+        r = event.result
+        style = "bold green" if r.outcome == "success" else "bold red"
+        self._notice(f"{r.outcome}: {r.summary}" + (f"\n{r.advice}" if r.advice else ""), style)
+        if r.response is not None:
+            self.query_one("#response", Static).update(json_view(r.response))
+        if r.outcome == "structural" and r.error_path:
+            self._notice(f"{r.outcome}: {r.summary}\nClose (esc) to jump to "
+                         f"{'.'.join(map(str, r.error_path))} in the tree.", style)
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        self.workers.cancel_group(self, "replay")
+        self.dismiss(self.result)
