@@ -118,22 +118,22 @@ def block_label(block: Any, path: DocPath, pairs: Pairs) -> Text:
         t.append(f" {one_line(str(block.get('name', '?')), 30)}", style="magenta")
         tid = block.get("id")
         if isinstance(tid, str):
-            t.append(f" {short_id(one_line(tid, 60))}", style="dim")
             partner = pairs.partner(path, block) if path[0] == "request" else None
             if partner is not None:
                 t.append(f" → #{partner[2]}.{partner[4]}", style="green")
             elif path[0] == "request":
                 t.append(" ✖ no result", style="bold red")
+            t.append(f" {short_id(one_line(tid, 60))}", style="dim")
         t.append(" " + _preview(block.get("input"), 40), style="dim")
     elif kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
         rid = block.get("tool_use_id")
         if isinstance(rid, str):
-            t.append(f" {short_id(one_line(rid, 60))}", style="dim")
             partner = pairs.partner(path, block)
             if partner is not None:
                 t.append(f" ← #{partner[2]}.{partner[4]}", style="green")
             else:
                 t.append(" ✖ orphan", style="bold red")
+            t.append(f" {short_id(one_line(rid, 60))}", style="dim")
         if block.get("is_error") is True:
             t.append(" is_error", style="red")
         t.append(" " + _preview(_text_of(block.get("content")), 40), style="dim")

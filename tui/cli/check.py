@@ -8,11 +8,13 @@ import sys
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, csv, expand_paths
 from tui.core.formats import LoadError, open_log
-from tui.core.model import LoadIssue
+from tui.core.findings import Finding
+from tui.core.model import LoadIssue, Source
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from tui.core.check import check_exchange, summarize
+    from tui.core.loglevel import LogChecker
     from tui.core.rules.registry import select_rules
 
     try:
@@ -37,6 +39,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             unreadable = True
             continue
         report.format = log.format
+
+        def emit(source: Source, f: Finding) -> None:
+            counts[f.severity.value] += 1
+            if f.fix is not None:
+                fixable[f.fix.applicability.value] += 1
+            item = output.Located(source, f)
+            if args.format == "json":
+                items.append(item)
+            elif args.format == "github":
+                print(output.github_line(item))
+            else:
+                out.print(output.render_text_line(item))
+
+        whole_log = LogChecker(rules)  # retry loops, backoff: findings only the whole log shows
         for rec in log:
             if isinstance(rec, LoadIssue):
                 report.issues.append(str(rec))
@@ -45,16 +61,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 continue
             report.records += 1
             for f in check_exchange(rec, rules):
-                counts[f.severity.value] += 1
-                if f.fix is not None:
-                    fixable[f.fix.applicability.value] += 1
-                item = output.Located(rec.source, f)
-                if args.format == "json":
-                    items.append(item)
-                elif args.format == "github":
-                    print(output.github_line(item))
-                else:
-                    out.print(output.render_text_line(item))
+                emit(rec.source, f)
+            for ex, f in whole_log.feed(rec):
+                emit(ex.source, f)
+        for ex, f in whole_log.finish():
+            emit(ex.source, f)
     if args.format == "json":
         print(output.json_report(files, items, counts))
     elif args.format == "text":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -17,8 +18,8 @@ def help_table() -> Table:
     table.add_column("key", style="bold cyan")
     table.add_column("does")
     table.add_column("palette / binding id", style="dim")
-    for a in ACTIONS:
-        table.add_row(a.key_display or a.key, a.description, f"{a.palette}  [{a.id}]")
+    for a in ACTIONS:  # Text, not str: a Table parses str as markup, and "[x]" would vanish
+        table.add_row(Text(a.key_display or a.key), Text(a.description), Text(f"{a.palette}  [{a.id}]"))
     table.add_row("ctrl+p", "command palette", "")
     table.add_row("space", "expand / collapse a tree node", "")
     table.add_row("tab", "next pane", "")

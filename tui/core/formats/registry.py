@@ -7,11 +7,40 @@ here before the raw-Anthropic fallbacks.  Order matters: the first detector that
 from __future__ import annotations
 
 from tui.core.formats.base import Format, Sniff
+from tui.core.formats.batch import BATCH_JSON, BATCH_JSONL
+from tui.core.formats.bedrock_log import BEDROCK_LOG_JSON, BEDROCK_LOG_JSONL
+from tui.core.formats.claude_code import CLAUDE_CODE, CLAUDE_CODE_STREAM_JSON
+from tui.core.formats.claude_trace import CLAUDE_TRACE, CLAUDE_TRACE_JSON
+from tui.core.formats.har import HAR
+from tui.core.formats.sdk_debug import SDK_DEBUG_LOG
+from tui.core.formats.sse_text import SSE_TEXT
 from tui.core.formats.jsonish import ANTHROPIC_JSON, ANTHROPIC_JSONL
+from tui.core.formats.langfuse import LANGFUSE
+from tui.core.formats.litellm import LITELLM
+from tui.core.formats.openai import OPENAI_JSON, OPENAI_JSONL
+from tui.core.formats.otlp import OTLP_JSON
 from tui.core.formats.reader import READABLE, LoadError
 
 FORMATS: list[Format] = [
     # Specific formats go here, most distinctive first.
+    # Anthropic-side captures and logs (FORMATS.md §3.2-§3.7, §3.14).
+    HAR,
+    BEDROCK_LOG_JSON,
+    BEDROCK_LOG_JSONL,
+    CLAUDE_TRACE,
+    CLAUDE_TRACE_JSON,
+    CLAUDE_CODE,
+    CLAUDE_CODE_STREAM_JSON,
+    BATCH_JSONL,
+    BATCH_JSON,
+    SDK_DEBUG_LOG,
+    SSE_TEXT,
+    LITELLM,
+    LANGFUSE,
+    OTLP_JSON,
+    # OpenAI before the raw-Anthropic fallbacks: it claims only bodies without Anthropic signals.
+    OPENAI_JSON,
+    OPENAI_JSONL,
     ANTHROPIC_JSON,
     ANTHROPIC_JSONL,
 ]

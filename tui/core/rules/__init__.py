@@ -6,10 +6,12 @@ One module per family; the family letters and titles are in :data:`registry.FAMI
 from tui.core.rules import (  # noqa: F401  (imported for their @rule registrations)
     caching,
     content,
+    log,
     logged_errors,
     media,
     notes,
     openai,
+    openai_payloads,
     output,
     pairing,
     params,
@@ -17,6 +19,7 @@ from tui.core.rules import (  # noqa: F401  (imported for their @rule registrati
     server_tools,
     shape,
     size,
+    stream,
     thinking,
     tools,
 )

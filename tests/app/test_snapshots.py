@@ -1,0 +1,56 @@
+"""SVG snapshots of the main screens at a fixed size (pytest --snapshot-update rewrites them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.app.app import PayloadDoctorApp
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = (150, 42)
+
+
+@pytest.fixture(autouse=True)
+def stable(monkeypatch):
+    monkeypatch.chdir(ROOT)  # the header shows the path as given: keep it relative
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-snapshot-000000000000000000000000000000000-AAAA")
+
+
+async def _loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_main_screen(snap_compare):
+    async def run_before(pilot):
+        await _loaded(pilot)
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl"), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_finding_detail(snap_compare):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("n", "n")
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl", record=8), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_diff_screen(snap_compare):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("F", "d")
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl", record=4), terminal_size=SIZE,
+                        run_before=run_before)
+
+
+def test_replay_screen(snap_compare):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl", record=7), terminal_size=SIZE,
+                        run_before=run_before)
