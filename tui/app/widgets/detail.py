@@ -67,7 +67,7 @@ def finding_view(f: Finding) -> RenderableType:
     if rule is not None:
         why = _section(rule.docs, "Why is this bad?")
         if why:
-            parts.append(Text(printable(" ".join(why.split())), style="dim"))
+            parts.append(Text(printable(" ".join(why.replace("``", "").split())), style="dim"))
     if f.fix is not None:
         t = Text(f"Fix ({f.fix.applicability.value}): ", style="bold green")
         t.append(printable(f.fix.title))
@@ -75,7 +75,8 @@ def finding_view(f: Finding) -> RenderableType:
         parts.append(t)
     elif rule is not None:
         fix_doc = _section(rule.docs, "Fix")
-        parts.append(Text("No automatic fix. " + printable(" ".join(fix_doc.split()))[:300], style="dim"))
+        parts.append(Text("No automatic fix. " + printable(" ".join(fix_doc.replace("``", "").split()))[:300],
+                          style="dim"))
     return Group(*parts, Text(""))
 
 
