@@ -167,3 +167,17 @@ def test_one_line_json_file_is_a_single_document(tmp_path):
     p = write(tmp_path, "one.json", json.dumps(REQ) + "\n")
     log, [ex], _ = load_all(p)
     assert log.format == "anthropic-json" and ex.source.line is None
+
+
+def test_truncated_pretty_printed_document_is_one_error_with_its_line(tmp_path):
+    text = json.dumps(REQ, indent=2)
+    p = write(tmp_path, "cut.json", text[: len(text) // 2])
+    with pytest.raises(LoadError) as err:
+        load_all(p)
+    assert "invalid JSON" in str(err.value) and "(line " in str(err.value)
+
+
+def test_jsonl_with_a_damaged_first_line_keeps_the_rest(tmp_path):
+    p = write(tmp_path, "log.jsonl", '{"model": "x", "mess\n' + json.dumps(REQ) + "\n" + json.dumps(RESP) + "\n")
+    log, exchanges, issues = load_all(p)
+    assert log.format == "anthropic-jsonl" and len(exchanges) == 2 and issues[0].line == 1

@@ -59,17 +59,26 @@ def _messages_only(name: str, messages: list[Any]) -> Exchange:
                     extra={"messages_only": True})
 
 
+def _looks_like_jsonl(sniff: Sniff) -> bool:
+    """JSONL by its first line, or JSONL whose first line is damaged: a later one of the first
+    lines is a whole JSON object (a pretty-printed document's lines never are)."""
+    if sniff.is_jsonl:
+        return True
+    return sniff.opened.head.lstrip().startswith(b"{") and any(
+        isinstance(v, dict) for v in sniff.first_records)
+
+
 def _detect_document(sniff: Sniff) -> bool:
     if not sniff.is_json or sniff.is_jsonl:
         return False
     if sniff.document_or_none() is not None:
         return True
     # Neither a document nor JSONL by its first line: JSONL whose first line is bad keeps the
-    # good lines; a lone broken document gets its parse error.
-    return not (sniff.opened.head.lstrip().startswith(b"{") and len(sniff.first_lines) > 1)
+    # good lines; a lone broken document (pretty-printed or not) gets its parse error.
+    return not _looks_like_jsonl(sniff)
 
 
 ANTHROPIC_JSONL = Format("anthropic-jsonl", "JSONL of Anthropic requests, responses, errors or pairs",
-                         lambda s: s.is_jsonl or (s.is_json and len(s.first_lines) > 1), _read_jsonl)
+                         _looks_like_jsonl, _read_jsonl)
 ANTHROPIC_JSON = Format("anthropic-json", "one Anthropic request, response, error or pair, or an array of them",
                         _detect_document, _read_document)
