@@ -150,6 +150,13 @@ def test_l002_retry_after_ms_is_honoured_and_measured():
     assert not found(patient, "L002")
 
 
+def test_l002_retry_after_http_date_is_measured_from_the_failed_response():
+    headers = {"retry-after": "Mon, 05 Jan 2026 12:00:10 GMT"}
+    fs = found([ex(0, status=429, error=RATE, at=0, ms=100, headers=headers), ex(1, at=3)], "L002")
+    assert [r for r, _ in fs] == [1] and "asked to wait 9.9 s" in fs[0][1].message
+    assert not found([ex(0, status=429, error=RATE, at=0, ms=100, headers=headers), ex(1, at=10.5)], "L002")
+
+
 def test_l002_near_miss_second_resolution_gives_the_client_the_benefit_of_the_doubt():
     a = ex(0, status=529, error=OVERLOADED, ms=100)
     b = ex(1)
@@ -209,7 +216,7 @@ def test_memory_is_bounded_by_the_window_and_evicted_chains_are_summarised():
     for i in range(2000):
         body = req(user(f"request {i}"))
         checker.feed(ex(i, body, status=529, error=OVERLOADED))
-        assert len(checker._open) <= 8
+        assert len(checker._open) <= 8 and sum(checker._cheap.values()) == len(checker._open)
     # a retried request pushed out of the window is summarised at once, not lost
     checker = LogChecker(window=1)
     out = checker.feed(ex(0, status=529, error=OVERLOADED)) + checker.feed(ex(1, status=529, error=OVERLOADED))

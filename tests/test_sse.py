@@ -81,3 +81,13 @@ def test_event_before_message_start_and_garbage_data():
 def test_parse_sse_reports_line_numbers():
     evs = [e for e in parse_sse(wire(sse_for(message("x"))).splitlines(keepends=True)) if e != "unterminated"]
     assert evs[0].line == 1 and evs[1].line == 4
+
+
+def test_message_start_with_odd_shapes_never_raises():
+    for start in ({"type": "message_start", "message": {"content": "x", "usage": 5}},
+                  {"type": "message_start", "message": 7}):
+        events = [start, {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+                  {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 1}},
+                  {"type": "message_stop"}]
+        acc = accumulate_text("".join(f"data: {json.dumps(e)}\n\n" for e in events))
+        assert acc.defects  # described, not raised

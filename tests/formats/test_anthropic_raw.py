@@ -181,3 +181,11 @@ def test_jsonl_with_a_damaged_first_line_keeps_the_rest(tmp_path):
     p = write(tmp_path, "log.jsonl", '{"model": "x", "mess\n' + json.dumps(REQ) + "\n" + json.dumps(RESP) + "\n")
     log, exchanges, issues = load_all(p)
     assert log.format == "anthropic-jsonl" and len(exchanges) == 2 and issues[0].line == 1
+
+
+def test_secret_headers_are_redacted_on_load(tmp_path):
+    key = "sk-ant-api03-LIVEkeyLIVEkeyLIVEkey0123456789abcdefghijklmnop-QQQQ"
+    p = write(tmp_path, "pair.json", json.dumps({"request": REQ, "response": RESP,
+                                                 "headers": {"x-api-key": key, "request-id": "req_1"}}))
+    _, [ex], _ = load_all(p)
+    assert key not in json.dumps(ex.headers) and ex.headers["request-id"] == "req_1"

@@ -142,10 +142,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if stream is not None:
         stream.flush()
     what = "exchange" if args.to == "native" else "request"
+    if not written:
+        raise UsageError(f"{args.file}: nothing to write (no {what} could be converted)"
+                         + (f"; {dest} was not created" if dest is not None else ""))
     if dest is not None:
-        if not written:
-            raise UsageError(f"{args.file}: nothing to write (no {what} could be converted); "
-                             f"{dest} was not created")
         data = b"".join(chunks)
         del chunks
         if dest.name.endswith(".gz"):

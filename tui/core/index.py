@@ -39,8 +39,8 @@ decompressed MB, no disk.  A truncated or damaged stream ends the scan with :att
 the records before it still readable.
 
 A single huge one-line JSON document is not JSONL: :meth:`LogIndex.open` says so with
-:class:`NotIndexable` after reading at most the first line's first 64 MB (detection) -- it never
-parses the document.  The caller then reads it with ``open_log`` in a worker thread, where it is
+:class:`NotIndexable` after reading at most the first 64 MB of its line (detection tries to parse
+that prefix, which fails fast: 0.25 s for a 100 MB document) -- it never parses the document.  The caller then reads it with ``open_log`` in a worker thread, where it is
 parsed once (no progress is possible inside ``json.loads``; the UI stays responsive) or refused
 with a clear sentence when over 512 MB (``tui.core.formats.base.DOCUMENT_LIMIT``).  One huge line
 inside a JSONL log is read only when asked for, and a line over :data:`RECORD_LIMIT` becomes a
@@ -176,10 +176,28 @@ class _Inflater:
         self.truncated = False
         self.trailing = False
         self._member_done = False
+        self.damage: zlib.error | None = None
+
+    def _salvage(self, data: bytes, exc: zlib.error) -> bytes:
+        """What inflates before the damage in ``data`` (fed in small pieces); the next read()
+        raises the error."""
+        self.damage = exc
+        out: list[bytes] = []
+        for i in range(0, len(data), 512):
+            try:
+                out.append(self.d.decompress(data[i:i + 512]))
+            except zlib.error:
+                break
+        return b"".join(out)
 
     def read(self) -> bytes:
-        """The next decompressed piece (at most OUT_CHUNK bytes); ``b""`` at the end."""
+        """The next decompressed piece (at most OUT_CHUNK bytes); ``b""`` at the end.
+
+        Raises ``zlib.error`` once the data is damaged, after returning what came before it.
+        """
         while True:
+            if self.damage is not None:
+                raise self.damage
             if self.d.unconsumed_tail:
                 out = self.d.decompress(self.d.unconsumed_tail, OUT_CHUNK)
             elif self.d.eof:
@@ -206,7 +224,12 @@ class _Inflater:
                     self.truncated = True
                     return b""
                 self.comp_pos += len(data)
-                out = self.d.decompress(data, OUT_CHUNK)
+                saved = self.d.copy()  # ~40 KB, so damaged input can be re-fed piece by piece
+                try:
+                    out = self.d.decompress(data, OUT_CHUNK)
+                except zlib.error as exc:
+                    self.d = saved
+                    out = self._salvage(data, exc)
             if out:
                 self.out_pos += len(out)
                 return out
@@ -278,13 +301,13 @@ class LogIndex:
         opened = open_bytes(Path(path))
         sniff = _LineSniff(opened)
         if not _looks_like_jsonl(sniff):
-            raise NotIndexable(f"{opened.name}: not JSONL (one JSON document, or text); it is read "
-                               f"whole by its format's loader instead of indexed line by line")
+            raise NotIndexable(f"{opened.name}: not JSONL (a single JSON document or a text log), "
+                               f"so its format's loader reads it instead of the line index")
         fmt = detect(sniff)
         parse = LINE_PARSERS.get(fmt.name)
         if parse is None and fmt.name not in LINE_FORMATS:
-            raise NotIndexable(f"{opened.name}: {fmt.name} exchanges span several lines, so they "
-                               f"are read in order by the format's loader instead of indexed")
+            raise NotIndexable(f"{opened.name}: {fmt.name} lines are not one exchange each, so the "
+                               f"format's loader reads them in order instead of the line index")
         index = cls(opened, fmt, parse)
         index._start()
         return index
@@ -408,31 +431,44 @@ class LogIndex:
         self._pos = inf.out_pos
 
     def _feed(self, buf: bytes | bytearray, pos: int, n: int, base: int) -> None:
-        """Record every line that ends in ``buf[pos:n]``; ``base`` is the offset of ``buf[0]``."""
+        """Record every line that ends in ``buf[pos:n]``; ``base`` is the offset of ``buf[0]``.
+
+        The hot loop of the scan: one ``find`` per line and a look at the line's first byte (a
+        JSONL record starts with ``{``); only a line starting with whitespace is stripped to see
+        whether it is blank.  Blank lines are not records (as in the streaming reader).
+        """
         find = buf.find
         offsets = self._offsets
+        append = offsets.append
         lines = self._lines
         blank = self._cur_blank
         start = self._cur_start
         lineno = self._lineno
-        while True:
-            nl = find(b"\n", pos, n)
-            end = n if nl < 0 else nl
-            if blank and pos < end and (buf[pos] not in _WS or bytes(buf[pos:end]).strip()):
-                blank = False
-            if nl < 0:
-                break
+        ws = _WS
+        # the line in progress, which may have started in an earlier step
+        nl = find(b"\n", pos, n)
+        end = n if nl < 0 else nl
+        if blank and pos < end and (buf[pos] not in ws or bytes(buf[pos:end]).strip()):
+            blank = False
+        if nl < 0:
+            self._cur_blank = blank
+            return
+        while True:  # a line ends at nl
             lineno += 1
             if not blank:
-                offsets.append(start)
+                append(start)
                 if lines is not None:
                     lines.append(lineno)
             elif lines is None:
                 # the first blank line: from now on line numbers differ from record numbers
                 lines = self._lines = array("Q", range(1, len(offsets) + 1))
-            start = base + nl + 1
-            blank = True
             pos = nl + 1
+            start = base + pos
+            nl = find(b"\n", pos, n)
+            if nl < 0:
+                blank = pos >= n or (buf[pos] in ws and not bytes(buf[pos:n]).strip())
+                break
+            blank = pos == nl or (buf[pos] in ws and not bytes(buf[pos:nl]).strip())
         self._cur_blank, self._cur_start, self._lineno = blank, start, lineno
 
     def _finish(self) -> None:
@@ -579,7 +615,10 @@ class LogIndex:
             ex.headers = redact_headers(ex.headers)
             return ex
         issue = next((g for g in got if isinstance(g, LoadIssue)), None)
-        message = issue.message if issue else f"this line holds no {self._fmt.name} exchange"
+        if issue is not None and issue.line is not None:  # about the line itself
+            message = issue.message
+        else:  # nothing, or a note about the (one-line) file: e.g. a non-Messages call skipped
+            message = f"no {self._fmt.name} exchange on this line" + (f": {issue.message}" if issue else "")
         return LoadIssue(self.name, message, record=source.record, line=source.line,
                          path=issue.path if issue else None)
 

@@ -103,6 +103,7 @@ class _Chain:
     estimated_tokens: int = 0
     limit_reported: bool = False
     last_exchange: Exchange | None = None
+    cheap: tuple[Any, ...] = ()
 
 
 def fingerprint(request: Any) -> tuple[str, int]:
@@ -110,6 +111,23 @@ def fingerprint(request: Any) -> tuple[str, int]:
     canon = json.dumps(request, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                        default=str).encode("utf-8", "surrogatepass")
     return hashlib.blake2b(canon, digest_size=16).hexdigest(), len(canon)
+
+
+def cheap_key(request: dict[str, Any]) -> tuple[Any, ...]:
+    """A key computed without serialising anything, equal whenever the fingerprints are equal.
+
+    Most records succeed and match no open retry chain; comparing this key first spares them the
+    canonical JSON (which costs about twice a ``json.loads`` of the record).
+    """
+    msgs = request.get("messages")
+    n = len(msgs) if isinstance(msgs, list) else -1
+    last = msgs[-1] if n > 0 else None
+    role = content = None
+    if isinstance(last, dict):
+        role, c = last.get("role"), last.get("content")
+        content = (type(c).__name__, len(c) if isinstance(c, (str, list)) else None)
+    model = request.get("model")
+    return (model if isinstance(model, str) else None, len(request), n, str(role), content)
 
 
 def _timestamp(value: str | None) -> tuple[float, float] | None:
@@ -136,7 +154,9 @@ def _usage_tokens(response: Any) -> int | None:
     return sum(v for k in keys if isinstance(v := usage.get(k), int) and not isinstance(v, bool))
 
 
-def _attempt(ex: Exchange, size: int) -> _Attempt:
+def _attempt(ex: Exchange) -> _Attempt:
+    """What the pass keeps of an exchange (tokens are filled in once the request is
+    fingerprinted, only for exchanges that can be part of a retry chain)."""
     err = parse_error_body(ex.error, ex.status) if ex.error is not None else None
     status = ex.status
     if err is not None:
@@ -153,12 +173,16 @@ def _attempt(ex: Exchange, size: int) -> _Attempt:
     t0, res = start if start else (None, 1.0)
     end = t0 + ex.duration_ms / 1000 if t0 is not None and ex.duration_ms is not None else t0
     asked = None
-    if outcome == ErrorClass.TRANSIENT.value and ex.headers:
-        now = datetime.fromtimestamp(end, timezone.utc) if end is not None else None
-        asked = server_delay(ex.headers, now)
+    if outcome == ErrorClass.TRANSIENT.value and ex.headers and end is not None:
+        # an HTTP-date retry-after is measured from when the failed response arrived
+        asked = server_delay(ex.headers, datetime.fromtimestamp(end, timezone.utc))
+    return _Attempt(ex.source.record, ex.source.line, outcome, label, t0, end, res, asked, 0, False)
+
+
+def _set_tokens(att: _Attempt, ex: Exchange, size: int) -> None:
     logged = _usage_tokens(ex.response)
-    tokens = logged if logged is not None else math.ceil(size / BYTES_PER_TOKEN)
-    return _Attempt(ex.source.record, ex.source.line, outcome, label, t0, end, res, asked, tokens, logged is not None)
+    att.tokens = logged if logged is not None else math.ceil(size / BYTES_PER_TOKEN)
+    att.tokens_logged = logged is not None
 
 
 def _wait(prev: _Attempt, att: _Attempt) -> tuple[float, float] | None:
@@ -194,6 +218,7 @@ class LogChecker:
         self.retry_limit = retry_limit
         self.window = window
         self._open: OrderedDict[str, _Chain] = OrderedDict()
+        self._cheap: dict[tuple[Any, ...], int] = {}
 
     @property
     def enabled(self) -> bool:
@@ -212,10 +237,14 @@ class LogChecker:
         ended); LoadIssues and exchanges without a request are skipped."""
         if not self._rules or not isinstance(ex, Exchange) or not isinstance(ex.request, dict):
             return []
+        att = _attempt(ex)
+        cheap = cheap_key(ex.request)
+        if not att.failed and cheap not in self._cheap:
+            return []  # cannot be a retry of an open chain, and opens none: the common case
         fp, size = fingerprint(ex.request)
-        att = _attempt(ex, size)
+        _set_tokens(att, ex, size)
         out: list[Located] = []
-        chain = self._open.pop(fp, None)
+        chain = self._pop(fp)
         if chain is not None:
             wait = _wait(chain.last, att)
             if wait is not None and wait[0] + wait[1] < 0:
@@ -224,13 +253,13 @@ class LogChecker:
                 chain = None
         if chain is None:
             if att.failed:
-                self._open[fp] = _Chain(att, att, [(att.record, att.name, att.label)])
+                self._push(fp, _Chain(att, att, [(att.record, att.name, att.label)], cheap=cheap))
                 out += self._evict()
             return out
         out += self._judge(chain, att, ex)
         chain.last_exchange = ex
         if att.failed:
-            self._open[fp] = chain
+            self._push(fp, chain)
             out += self._evict()
         else:
             out += self._close(chain)
@@ -240,15 +269,27 @@ class LogChecker:
         """The summaries of retried requests still open at the end of the log."""
         out: list[Located] = []
         while self._open:
-            _, chain = self._open.popitem(last=False)
-            out += self._close(chain)
+            out += self._close(self._pop(next(iter(self._open))))
         return out
+
+    def _push(self, fp: str, chain: _Chain) -> None:
+        self._open[fp] = chain
+        self._cheap[chain.cheap] = self._cheap.get(chain.cheap, 0) + 1
+
+    def _pop(self, fp: str) -> _Chain | None:
+        chain = self._open.pop(fp, None)
+        if chain is not None:
+            left = self._cheap[chain.cheap] - 1
+            if left:
+                self._cheap[chain.cheap] = left
+            else:
+                del self._cheap[chain.cheap]
+        return chain
 
     def _evict(self) -> list[Located]:
         out: list[Located] = []
         while len(self._open) > self.window:
-            _, chain = self._open.popitem(last=False)
-            out += self._close(chain)
+            out += self._close(self._pop(next(iter(self._open))))
         return out
 
     def _judge(self, chain: _Chain, att: _Attempt, ex: Exchange) -> list[Located]:
@@ -311,10 +352,10 @@ class LogChecker:
                    f"the previous failure (exponential backoff with jitter, as the SDK does)")
         return self._finding("L002", f"{sent}; {why}", [prev.record])
 
-    def _close(self, chain: _Chain) -> list[Located]:
+    def _close(self, chain: _Chain | None) -> list[Located]:
         """L004 for a request whose attempts ended, if it was retried at all."""
-        ex = chain.last_exchange
-        if chain.retries == 0 or ex is None:
+        ex = chain.last_exchange if chain is not None else None
+        if chain is None or chain.retries == 0 or ex is None:
             return []
         n = chain.retries
         attempts = ", ".join(f"{name} {label}" for _, name, label in chain.records[:RELATED_MAX])
@@ -324,7 +365,7 @@ class LogChecker:
             how = "from the logged usage"
         elif chain.estimated_tokens == chain.retry_tokens:
             how = (f"an estimate from the request size at ~{BYTES_PER_TOKEN} bytes per token: "
-                   f"failed attempts log no usage")
+                   f"no usage was logged for {'them' if n != 1 else 'it'}")
         else:
             how = (f"{chain.retry_tokens - chain.estimated_tokens:,} from the logged usage, the rest "
                    f"estimated from the request size at ~{BYTES_PER_TOKEN} bytes per token")

@@ -118,12 +118,15 @@ def accumulate(events: Iterable[SSEEvent | str]) -> Accumulated:
             msg = d.get("message")
             if isinstance(msg, dict):
                 acc.message = copy.deepcopy(msg)
-                acc.message.setdefault("content", [])
+                if not isinstance(acc.message.get("content"), list):
+                    acc.message["content"] = []
+            else:
+                acc.defects.append(f"line {ev.line}: message_start without a message object")
             continue
         if acc.message is None:
             acc.defects.append(f"line {ev.line}: {kind} before message_start")
             continue
-        content: list[Any] = acc.message.setdefault("content", [])
+        content: list[Any] = acc.message["content"]
         idx = d.get("index")
         if kind == "content_block_start":
             block = d.get("content_block")
@@ -150,7 +153,8 @@ def accumulate(events: Iterable[SSEEvent | str]) -> Accumulated:
                     acc.message[key] = delta[key]
             usage = d.get("usage")
             if isinstance(usage, dict):
-                acc.message.setdefault("usage", {})
+                if not isinstance(acc.message.get("usage"), dict):
+                    acc.message["usage"] = {}
                 for k, v in usage.items():
                     if v is not None:
                         acc.message["usage"][k] = v

@@ -204,6 +204,7 @@ class ConversationTree(Tree[NodeRef]):
         self._tree_lines  # rebuild the line cache now, so the new nodes have their line numbers
         self.move_cursor(best)
         self.scroll_to_node(best, animate=False)
+        self.scroll_to(x=0, animate=False)  # keep the tree's guides in view; labels may be cut
         return True
 
     @property

@@ -401,6 +401,18 @@ class _Builder:
             return None
         return content
 
+    def add_user(self, content: str | list[dict[str, Any]]) -> None:
+        """A user message; right after tool results it joins their message (the API merges
+        consecutive user turns anyway, and the results must lead that turn)."""
+        results = self._blocks_of_last("user", only="tool_result")
+        if results is None:
+            self.add("user", content)
+        elif isinstance(content, str):
+            if content:
+                results.append({"type": "text", "text": content})
+        else:
+            results.extend(content)
+
     def add_tool_use(self, block: dict[str, Any], *, new_message: bool) -> None:
         blocks = None if new_message else self._blocks_of_last("assistant")
         if blocks is None:
@@ -446,8 +458,7 @@ def openai_chat_to_anthropic(request: dict[str, Any]) -> Converted:
                           f"has no system messages inside the conversation)")
             system.extend(_system_blocks(m.get("content"), notes, where))
         elif role == "user":
-            content = _user_content(m.get("content"), notes, where)
-            out.add("user", content)
+            out.add_user(_user_content(m.get("content"), notes, where))
         elif role == "assistant":
             legacy_call = _assistant(m, out, notes, where, i) or legacy_call
         elif role == "tool":
@@ -555,7 +566,11 @@ def openai_responses_to_anthropic(request: dict[str, Any]) -> Converted:
                 system.extend(_system_blocks(item.get("content"), notes, where))
             elif role in ("user", "assistant"):
                 content = _user_content(item.get("content"), notes, where)
-                if content or content == "":
+                if not content:
+                    notes.add(f"dropped the empty {role} message {where}")
+                elif role == "user":
+                    out.add_user(content)
+                else:
                     out.add(role, content)
             else:
                 notes.add(f"dropped {where}: unknown role {role!r}")
@@ -667,10 +682,13 @@ def anthropic_to_openai_chat(request: dict[str, Any]) -> Converted:
         if any("cache_control" in b for b in blocks):
             notes.add("dropped `cache_control` breakpoints (OpenAI caches automatically)")
         if role == "user":
-            messages.extend(_tool_message(b, notes) for b in blocks if b.get("type") == "tool_result")
+            results = [_tool_message(b, notes) for b in blocks if b.get("type") == "tool_result"]
+            messages.extend(results)
             rest = [b for b in blocks if b.get("type") != "tool_result"]
             parts = [p for p in (_block_to_part(b, notes, where) for b in rest) if p is not None]
-            if parts:
+            if results and len(parts) == 1 and parts[0]["type"] == "text":
+                messages.append({"role": "user", "content": parts[0]["text"]})  # a follow-up after results
+            elif parts:
                 messages.append({"role": "user", "content": parts})
             continue
         texts = [b.get("text", "") for b in blocks if b.get("type") == "text"]

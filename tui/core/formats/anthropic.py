@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.model import Exchange, Source
+from tui.core.redact import redact_headers
 
 # Keys of the native record (Exchange.to_native) besides request/response/error.
 _NATIVE_KEYS = ("status", "started_at", "duration_ms", "headers", "request_id", "source", "extra")
@@ -117,7 +118,7 @@ def _pair(v: dict[str, Any], source: Source) -> Exchange:
         status=status,
         started_at=started if isinstance(started, str) else None,
         duration_ms=float(duration) if isinstance(duration, (int, float)) and not isinstance(duration, bool) else None,
-        headers={str(k): str(val) for k, val in headers.items()} if isinstance(headers, dict) else {},
+        headers=redact_headers({str(k): str(val) for k, val in headers.items()}) if isinstance(headers, dict) else {},
         request_id=rid if isinstance(rid, str) else None,
         extra=extra,
         dialect=dialect,

@@ -114,6 +114,8 @@ class Sniff:
 
     @cached_property
     def _document(self) -> tuple[Any, BaseException | None]:
+        if self.is_jsonl:  # a complete object then more lines: never one document, don't read it all
+            return None, ValueError("the file is JSONL, not one JSON document")
         try:
             with self.opened.open() as f:
                 data = f.read(DOCUMENT_LIMIT + 1)

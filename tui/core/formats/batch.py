@@ -28,13 +28,18 @@ __all__ = ["BATCH_JSONL", "BATCH_JSON"]
 RESULT_TYPES = frozenset({"succeeded", "errored", "canceled", "expired"})
 
 
+def _result_type(result: dict[str, Any]) -> str | None:
+    kind = result.get("type")
+    return kind if isinstance(kind, str) else None
+
+
 def is_input_line(v: Any) -> bool:
     return isinstance(v, dict) and "custom_id" in v and "params" in v
 
 
 def is_result_line(v: Any) -> bool:
     return isinstance(v, dict) and "custom_id" in v and isinstance(v.get("result"), dict) \
-        and v["result"].get("type") in RESULT_TYPES
+        and _result_type(v["result"]) in RESULT_TYPES
 
 
 def _detect_jsonl(sniff: Sniff) -> bool:
@@ -70,7 +75,7 @@ def batch_exchange(v: Any, source: Source) -> Exchange:
                              f"request object")
         return Exchange(source=source, format="anthropic-batch-input", request=params, extra=extra)
     result = v.get("result")
-    if not isinstance(result, dict) or result.get("type") not in RESULT_TYPES:
+    if not isinstance(result, dict) or _result_type(result) not in RESULT_TYPES:
         kind = result.get("type") if isinstance(result, dict) else type(result).__name__
         raise ValueError(f"custom_id {cid!r}: `result` type {kind!r} is not one of "
                          f"{', '.join(sorted(RESULT_TYPES))}")

@@ -11,13 +11,14 @@ lines — the reader decompresses them) or one document (a record, or an array o
 * ``Converse`` / ``ConverseStream``: Bedrock's own schema, not the Messages API.  Messages, system
   prompt, tool definitions and the common inference settings are converted to their Messages API
   equivalents (``extra["converted_from"] = "bedrock-converse"``) so the pairing and role rules
-  run; a block with no equivalent (a guardrail block, a cache point …) makes the record an issue
+  run; a block with no equivalent (a guardrail block, an image in S3 …) makes the record an issue
   naming that block, because a partial conversion would report problems that are not there.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -159,15 +160,18 @@ _STOP = {"end_turn": "end_turn", "tool_use": "tool_use", "max_tokens": "max_toke
          "stop_sequence": "stop_sequence", "guardrail_intervened": "refusal", "content_filtered": "refusal"}
 
 
-def converse_output_to_message(out: dict[str, Any], model: str | None) -> dict[str, Any] | None:
-    """A Converse response (``output.message``, ``stopReason``, ``usage``) as a ``Message``."""
+def converse_output_to_message(out: dict[str, Any], model: str | None, request_id: str | None) -> dict[str, Any] | None:
+    """A Converse response (``output.message``, ``stopReason``, ``usage``) as a ``Message``.
+
+    Converse answers carry no message id: the invocation's ``requestId`` stands in for it."""
     msg = out.get("output", {}).get("message") if isinstance(out.get("output"), dict) else None
     if not isinstance(msg, dict):
         return None
     content = _converse_blocks(list(msg.get("content") or []), "output.message.content")
     usage = out.get("usage") if isinstance(out.get("usage"), dict) else {}
-    return {"type": "message", "role": "assistant", "model": model, "content": content,
-            "stop_reason": _STOP.get(out.get("stopReason"), out.get("stopReason")), "stop_sequence": None,
+    stop = out.get("stopReason")
+    return {"id": request_id or "", "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": _STOP.get(stop, stop) if isinstance(stop, str) else None, "stop_sequence": None,
             "usage": {"input_tokens": usage.get("inputTokens"), "output_tokens": usage.get("outputTokens")}}
 
 
@@ -206,8 +210,8 @@ def bedrock_exchange(rec: Any, source: Source) -> Exchange:
     if converse:
         request = converse_to_messages(body) if body is not None else None
         extra["converted_from"] = "bedrock-converse"
-        response = converse_output_to_message(out_body, model if isinstance(model, str) else None) \
-            if isinstance(out_body, dict) else None
+        response = converse_output_to_message(out_body, model if isinstance(model, str) else None,
+                                              fields["request_id"]) if isinstance(out_body, dict) else None
         metrics = out_body.get("metrics") if isinstance(out_body, dict) else None
         if isinstance(metrics, dict) and isinstance(metrics.get("latencyMs"), (int, float)):
             fields["duration_ms"] = float(metrics["latencyMs"])
@@ -216,9 +220,12 @@ def bedrock_exchange(rec: Any, source: Source) -> Exchange:
     else:
         events = _stream_events(out_body)
         if events is not None:
-            sse = [SSEEvent(None, e, source.line or 1) for e in events]
+            sse = [SSEEvent(None, e, i) for i, e in enumerate(events, start=1)]
             ex = exchange_from_events(sse, source, "bedrock-invocation", request=body, extra=extra, **fields)
             ex.status = 200
+            if "stream_defects" in ex.extra:  # the "line" of a logged chunk is its position
+                ex.extra["stream_defects"] = [re.sub(r"^line (\d+):", r"output chunk \1:", d)
+                                              for d in ex.extra["stream_defects"]]
         else:
             response = out_body if is_response(out_body) else None
             error = out_body if is_error(out_body) or (

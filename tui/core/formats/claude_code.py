@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem
 from tui.core.formats.claude_trace import iso_seconds, leading_records
-from tui.core.formats.sse_text import exchange_from_events
+from tui.core.formats.sse_text import exchange_from_events, safe_accumulate
 from tui.core.model import Exchange, LoadIssue, Source
-from tui.core.sse import SSEEvent, accumulate
+from tui.core.sse import SSEEvent
 
 __all__ = ["CLAUDE_CODE", "CLAUDE_CODE_STREAM_JSON"]
 
@@ -56,12 +56,17 @@ _STATUS_RE = re.compile(r"API Error:\s*(\d{3})\b")
 
 # -- detection -----------------------------------------------------------------------------------
 
+def _type(v: dict[str, Any]) -> str | None:
+    kind = v.get("type")
+    return kind if isinstance(kind, str) else None
+
+
 def is_transcript_line(v: Any) -> bool:
-    return isinstance(v, dict) and v.get("type") in TRANSCRIPT_TYPES and any(k in v for k in _CAMEL_KEYS)
+    return isinstance(v, dict) and _type(v) in TRANSCRIPT_TYPES and any(k in v for k in _CAMEL_KEYS)
 
 
 def is_stream_json_line(v: Any) -> bool:
-    return isinstance(v, dict) and v.get("type") in _STREAM_TYPES and "session_id" in v \
+    return isinstance(v, dict) and _type(v) in _STREAM_TYPES and "session_id" in v \
         and not any(k in v for k in _CAMEL_KEYS)
 
 
@@ -92,43 +97,59 @@ def _detect_stream_json(sniff: Sniff) -> bool:
 
 @dataclass(slots=True)
 class _Line:
+    """One kept line, with what the tree walk and the message builder read precomputed once
+    (a session can hold thousands of lines and every call walks its branch)."""
+
     idx: int
     """Position among the kept lines (file order)."""
     lineno: int
     offset: int
     data: dict[str, Any]
+    type: str | None = None
+    message: dict[str, Any] = field(default_factory=dict)
+    message_id: str | None = None
+    blocks: list[Any] = field(default_factory=list)
+    """The message content as a block list (a string content is one text block)."""
+    is_api_error: bool = False
+    """Claude Code's synthetic assistant line for a failed call (``API Error: 400 {...}``)."""
+    is_retry_error: bool = False
+    """A ``system``/``api_error`` line: one failed attempt that Claude Code retried."""
+    tool_use_ids: tuple[str, ...] = ()
+    result_ids: tuple[str, ...] = ()
+    parent: _Line | None = None
+    logical_parent: _Line | None = None
+
+    @classmethod
+    def of(cls, idx: int, lineno: int, offset: int, data: dict[str, Any]) -> _Line:
+        kind = data.get("type")
+        msg = data.get("message") if isinstance(data.get("message"), dict) else {}
+        mid = msg.get("id")
+        blocks = _blocks(msg.get("content"))
+        ln = cls(idx, lineno, offset, data, kind if isinstance(kind, str) else None, msg,
+                 mid if isinstance(mid, str) else None, blocks)
+        if ln.type == "assistant":
+            ln.is_api_error = data.get("isApiErrorMessage") is True or (
+                msg.get("model") == "<synthetic>" and _text(msg).startswith("API Error"))
+            ln.tool_use_ids = tuple(b["id"] for b in blocks if isinstance(b, dict) and b.get("type") == "tool_use"
+                                    and isinstance(b.get("id"), str))
+        elif ln.type == "user":
+            ln.result_ids = tuple(b["tool_use_id"] for b in blocks if isinstance(b, dict)
+                                  and b.get("type") == "tool_result" and isinstance(b.get("tool_use_id"), str))
+        ln.is_retry_error = ln.type == "system" and data.get("subtype") == "api_error"
+        return ln
 
     @property
-    def type(self) -> str | None:
-        t = self.data.get("type")
-        return t if isinstance(t, str) else None
-
-    @property
-    def message(self) -> dict[str, Any]:
-        m = self.data.get("message")
-        return m if isinstance(m, dict) else {}
-
-    @property
-    def message_id(self) -> str | None:
-        mid = self.message.get("id")
-        return mid if isinstance(mid, str) else None
-
-    @property
-    def is_api_error(self) -> bool:
-        """Claude Code's synthetic assistant line for a failed call (``API Error: 400 {...}``)."""
-        if self.type != "assistant":
-            return False
-        if self.data.get("isApiErrorMessage") is True:
-            return True
-        return self.message.get("model") == "<synthetic>" and _text(self.message).startswith("API Error")
-
-    @property
-    def is_retry_error(self) -> bool:
-        return self.type == "system" and self.data.get("subtype") == "api_error"
+    def response_part(self) -> bool:
+        """A line of a real API response (not an error line), grouped by ``message.id``."""
+        return self.type == "assistant" and not self.is_api_error
 
     @property
     def timestamp(self) -> float | None:
         return iso_seconds(self.data.get("timestamp"))
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _blocks(content: Any) -> list[Any]:
@@ -141,17 +162,8 @@ def _text(message: dict[str, Any]) -> str:
     content = message.get("content")
     if isinstance(content, str):
         return content
-    return "\n".join(b.get("text", "") for b in _blocks(content) if isinstance(b, dict) and b.get("type") == "text")
-
-
-def _tool_use_ids(line: _Line) -> list[str]:
-    return [b["id"] for b in _blocks(line.message.get("content"))
-            if isinstance(b, dict) and b.get("type") == "tool_use" and isinstance(b.get("id"), str)]
-
-
-def _result_ids(line: _Line) -> list[str]:
-    return [b["tool_use_id"] for b in _blocks(line.message.get("content"))
-            if isinstance(b, dict) and b.get("type") == "tool_result" and isinstance(b.get("tool_use_id"), str)]
+    return "\n".join(b.get("text", "") for b in _blocks(content)
+                     if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str))
 
 
 def _merge_into(target: list[Any], blocks: list[Any]) -> None:
@@ -161,31 +173,53 @@ def _merge_into(target: list[Any], blocks: list[Any]) -> None:
             target.append(b)
 
 
-def build_messages(lines: list[_Line]) -> list[dict[str, Any]]:
-    """API messages from conversation lines in order: assistant lines merged by ``message.id``
-    (into the message they belong to, even when tool results were written in between),
-    consecutive user lines merged into one message, error and system lines left out."""
-    messages: list[dict[str, Any]] = []
-    position: dict[str, int] = {}
-    for ln in lines:
-        if ln.type == "assistant" and not ln.is_api_error:
-            blocks = _blocks(ln.message.get("content"))
+class _Builder:
+    """API messages from conversation lines, built incrementally.
+
+    Assistant lines are merged by ``message.id`` into the message they belong to (even when tool
+    results were written in between); consecutive user lines are merged into one message, as
+    Claude Code does before sending; error and system lines are left out.  :meth:`fork` lets the
+    next call continue from this one's messages without copying them: a message is copied only
+    when a later line changes it (copy on write), so the exchanges of one session share the
+    unchanged messages of their common prefix and the earlier requests are never altered.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[dict[str, Any]] = []
+        self.position: dict[str, int] = {}
+        self.owned: set[int] = set()
+
+    def fork(self) -> _Builder:
+        other = _Builder()
+        other.messages = list(self.messages)
+        other.position = dict(self.position)
+        return other
+
+    def _own(self, i: int) -> dict[str, Any]:
+        if i not in self.owned:
+            m = self.messages[i]
+            self.messages[i] = {"role": m["role"], "content": _blocks(m["content"])}
+            self.owned.add(i)
+        return self.messages[i]
+
+    def add(self, ln: _Line) -> None:
+        if ln.response_part:
             mid = ln.message_id
-            if mid is not None and mid in position:
-                _merge_into(messages[position[mid]]["content"], blocks)
-                continue
-            messages.append({"role": "assistant", "content": list(blocks)})
+            if mid is not None and mid in self.position:
+                _merge_into(self._own(self.position[mid])["content"], ln.blocks)
+                return
+            self.messages.append({"role": "assistant", "content": list(ln.blocks)})
+            self.owned.add(len(self.messages) - 1)
             if mid is not None:
-                position[mid] = len(messages) - 1
+                self.position[mid] = len(self.messages) - 1
         elif ln.type == "user":
+            if self.messages and self.messages[-1]["role"] == "user":
+                self._own(len(self.messages) - 1)["content"].extend(ln.blocks)
+                return
             content = ln.message.get("content")
-            if messages and messages[-1]["role"] == "user":
-                prev = messages[-1]
-                prev["content"] = _blocks(prev["content"]) + _blocks(content)
-            else:
-                messages.append({"role": "user", "content": list(content) if isinstance(content, list)
-                                 else content})
-    return messages
+            self.messages.append({"role": "user", "content": list(content) if isinstance(content, list)
+                                  else content})
+            self.owned.add(len(self.messages) - 1)
 
 
 def merged_response(lines: list[_Line]) -> dict[str, Any]:
@@ -194,7 +228,7 @@ def merged_response(lines: list[_Line]) -> dict[str, Any]:
     resp = {k: v for k, v in first.items()}
     content: list[Any] = []
     for ln in lines:
-        _merge_into(content, _blocks(ln.message.get("content")))
+        _merge_into(content, ln.blocks)
         stop = ln.message.get("stop_reason")
         if stop is not None:
             resp["stop_reason"] = stop
@@ -230,69 +264,129 @@ _META_KEYS = {"sessionId": "session_id", "version": "version", "cwd": "cwd", "gi
 
 
 def _meta(line: _Line) -> dict[str, Any]:
-    return {dst: line.data[src] for src, dst in _META_KEYS.items() if src in line.data}
+    return {dst: line.data[src] for src, dst in _META_KEYS.items() if line.data.get(src) is not None}
 
 
 # -- transcripts ---------------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class _Branch:
+    """The lines of one request's conversation (see :meth:`_Tree.branch`), kept so that the next
+    call, which usually extends it, is computed from it instead of from the root."""
+
+    start: _Line | None
+    before: int
+    members: dict[int, _Line] = field(default_factory=dict)
+    message_ids: set[str] = field(default_factory=set)
+    answered: set[str] = field(default_factory=set)
+    pending: set[str] = field(default_factory=set)
+    """``tool_use`` ids among the members with no result among them yet."""
+    last: int = -1
+
+    def extended(self, start: _Line | None, before: int) -> _Branch:
+        """A branch continuing this one, which hands over its sets (no copy: a session is a long
+        chain, and copying would make loading quadratic); this one must not be used again."""
+        return _Branch(start, before, self.members, self.message_ids, self.answered, self.pending, self.last)
+
+    def lines(self) -> list[_Line]:
+        return [self.members[i] for i in sorted(self.members)]
+
+
+_CACHED_BRANCHES = 8
+"""Branches remembered for reuse: enough for a main thread and a few interleaved sidechains."""
+
+
 class _Tree:
-    """The lines of a transcript with the indexes the branch walk needs."""
+    """The lines of a transcript, with the indexes the branch walk needs."""
 
     def __init__(self, lines: list[_Line]) -> None:
         self.lines = lines
-        self.by_uuid: dict[str, _Line] = {}
+        by_uuid: dict[str, _Line] = {}
         self.by_message: dict[str, list[_Line]] = {}
         self.by_result: dict[str, list[_Line]] = {}
         for ln in lines:
             uuid = ln.data.get("uuid")
             if isinstance(uuid, str):
-                self.by_uuid[uuid] = ln
-            if ln.type == "assistant" and not ln.is_api_error and ln.message_id:
+                by_uuid[uuid] = ln
+            if ln.response_part and ln.message_id:
                 self.by_message.setdefault(ln.message_id, []).append(ln)
-            if ln.type == "user":
-                for rid in _result_ids(ln):
-                    self.by_result.setdefault(rid, []).append(ln)
+            for rid in ln.result_ids:
+                self.by_result.setdefault(rid, []).append(ln)
+        for ln in lines:
+            p = ln.data.get("parentUuid")
+            ln.parent = by_uuid.get(p) if isinstance(p, str) else None
+            lp = ln.data.get("logicalParentUuid")
+            ln.logical_parent = by_uuid.get(lp) if isinstance(lp, str) and p is None else None
+        self.by_uuid = by_uuid
+        self._cache: dict[int, _Branch] = {}
 
-    def parent(self, ln: _Line, logical: bool = False) -> _Line | None:
-        p = ln.data.get("parentUuid")
-        if p is None and logical:
-            p = ln.data.get("logicalParentUuid")
-        return self.by_uuid.get(p) if isinstance(p, str) else None
-
-    def branch(self, start: _Line | None, before: int, logical: bool = False) -> list[_Line]:
-        """The conversation lines leading to (and including) ``start``, in file order, limited to
-        lines before index ``before``; see the module docstring for the lines the chain skips."""
-        chain: dict[int, _Line] = {}
-        node = start
-        while node is not None and node.idx not in chain:
-            chain[node.idx] = node
-            node = self.parent(node, logical)
-        members = {i: ln for i, ln in chain.items() if i < before}
-        answered = {rid for ln in members.values() if ln.type == "user" for rid in _result_ids(ln)}
-        for ln in list(members.values()):
-            if ln.type != "assistant" or ln.is_api_error or not ln.message_id:
-                continue
-            for part in self.by_message.get(ln.message_id, []):
-                if part.idx < before:
-                    members.setdefault(part.idx, part)
-        for ln in [m for m in members.values() if m.type == "assistant"]:
-            for tid in _tool_use_ids(ln):
-                if tid in answered:
+    def _grow(self, branch: _Branch, nodes: list[_Line]) -> list[_Line]:
+        """Add chain nodes and what they pull in to ``branch``; return the lines added."""
+        added: list[_Line] = []
+        todo = list(nodes)
+        while True:
+            while todo:
+                ln = todo.pop()
+                if ln.idx >= branch.before or ln.idx in branch.members:
                     continue
-                found = next((r for r in self.by_result.get(tid, []) if r.idx < before), None)
-                if found is not None:
-                    members.setdefault(found.idx, found)
-                    answered.update(_result_ids(found))
-        return [members[i] for i in sorted(members)]
+                branch.members[ln.idx] = ln
+                added.append(ln)
+                branch.answered.update(ln.result_ids)
+                branch.pending.difference_update(ln.result_ids)
+                branch.pending.update(t for t in ln.tool_use_ids if t not in branch.answered)
+                mid = ln.message_id
+                if ln.response_part and mid and mid not in branch.message_ids:
+                    branch.message_ids.add(mid)
+                    todo.extend(self.by_message.get(mid, ()))  # the other lines of the same response
+            for tid in list(branch.pending):  # the results answering tool calls in the branch
+                found = next((r for r in self.by_result.get(tid, ()) if r.idx < branch.before), None)
+                if found is not None and found.idx not in branch.members:
+                    todo.append(found)
+            if not todo:
+                return added
+
+    def branch(self, start: _Line | None, before: int,
+               logical: bool = False) -> tuple[_Branch, list[_Line] | None, int | None]:
+        """The conversation lines leading to (and including) ``start``, limited to lines before
+        index ``before``: the ``parentUuid`` chain, plus the lines it skips — the other lines of
+        each assistant message on it and the tool results answering its tool calls.
+
+        Returns the branch and, when it extends a remembered one by lines that all come after
+        that one's lines, those new lines in file order and the remembered branch's start index
+        (else None and None: use ``branch.lines()``).
+        """
+        nodes: list[_Line] = []
+        seen: set[int] = set()
+        base: _Branch | None = None
+        node = start
+        while node is not None and node.idx not in seen:
+            cached = self._cache.get(node.idx)
+            if cached is not None and cached.before <= before:
+                base = self._cache.pop(node.idx)  # extended below: it gives up its sets
+                break
+            seen.add(node.idx)
+            nodes.append(node)
+            node = node.parent or (node.logical_parent if logical else None)
+        branch = base.extended(start, before) if base is not None else _Branch(start, before)
+        added = sorted(self._grow(branch, nodes), key=lambda ln: ln.idx)
+        appended = added if base is not None and (not added or added[0].idx > base.last) else None
+        if added:
+            branch.last = max(branch.last, added[-1].idx)
+        if start is not None:
+            self._cache[start.idx] = branch
+            while len(self._cache) > _CACHED_BRANCHES:
+                self._cache.pop(next(iter(self._cache)))
+        return branch, appended, base.start.idx if appended is not None and base and base.start else None
 
     def active(self) -> set[int]:
         """Indexes of the lines on the active branch: the chain to the newest leaf."""
-        parents = {ln.data.get("parentUuid") for ln in self.lines}
-        leaves = [ln for ln in self.lines if ln.type in ("user", "assistant", "system")
-                  and ln.data.get("uuid") not in parents and ln.data.get("isSidechain") is not True]
+        parents = {p for ln in self.lines if isinstance(p := ln.data.get("parentUuid"), str)}
+        leaves = [ln for ln in self.lines if isinstance(ln.data.get("uuid"), str)
+                  and ln.data["uuid"] not in parents and ln.data.get("isSidechain") is not True]
         if not leaves:
             return set()
-        return {ln.idx for ln in self.branch(leaves[-1], len(self.lines) + 1, logical=True)}
+        branch, _, _ = _Tree(self.lines).branch(leaves[-1], len(self.lines) + 1, logical=True)
+        return set(branch.members)
 
 
 def _read_transcript(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
@@ -314,12 +408,14 @@ def _read_transcript(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
         if kind in ("user", "assistant"):
             msg = value.get("message")
             if not isinstance(msg, dict) or not isinstance(msg.get("content"), (list, str)):
-                yield LoadIssue(name, f"a {kind} line without a `message` holding `content`", line=lineno,
-                                path="/message/content")
+                yield LoadIssue(name, f"{_article(kind)} {kind} line without a `message` holding `content`",
+                                line=lineno, path="/message/content")
                 continue
-        elif kind != "system":
-            continue  # file-history-snapshot, queue-operation, progress …: not conversation
-        lines.append(_Line(len(lines), lineno, offset, value))
+        elif kind != "system" and not isinstance(value.get("uuid"), str):
+            continue  # file-history-snapshot, queue-operation …: not part of the conversation tree
+        # Other lines with a uuid (progress, attachments, types newer than this loader) stay in
+        # the tree as links: a later line may name one as its parent.
+        lines.append(_Line.of(len(lines), lineno, offset, value))
     yield from _transcript_exchanges(name, lines, summaries)
 
 
@@ -343,10 +439,24 @@ def _transcript_exchanges(name: str, lines: list[_Line], summaries: list[tuple[s
             owner = max((c for c in calls if c.idx <= node.idx), key=lambda c: c.idx, default=None)
             if owner is not None:
                 leaf_text[owner.idx] = text
+    builders: dict[int, _Builder] = {}  # by branch start, like the tree's remembered branches
     for record, first in enumerate(calls):
-        parent = tree.parent(first)
-        prefix = tree.branch(parent, first.idx)
-        request: dict[str, Any] = {"messages": build_messages(prefix)}
+        parent = first.parent
+        branch, appended, base = tree.branch(parent, first.idx)
+        # The usual case: this call continues a remembered branch with later lines only, so its
+        # messages continue that branch's (copy on write); otherwise they are built afresh.
+        previous = builders.get(base) if base is not None else None
+        if previous is not None and appended is not None:
+            builder, new_lines = previous.fork(), appended
+        else:
+            builder, new_lines = _Builder(), branch.lines()
+        for ln in new_lines:
+            builder.add(ln)
+        if parent is not None:
+            builders[parent.idx] = builder
+            while len(builders) > _CACHED_BRANCHES:
+                builders.pop(next(iter(builders)))
+        request: dict[str, Any] = {"messages": builder.messages}
         extra: dict[str, Any] = {"partial_request": True, **_meta(first), "active_branch": first.idx in active}
         ex = Exchange(source=Source(name, record, first.lineno, first.offset), format="claude-code",
                       request=request, extra=extra)
@@ -396,6 +506,7 @@ def _read_stream_json(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
             continue
         kind = value.get("type")
         conv = value.get("parent_tool_use_id")
+        conv = conv if isinstance(conv, str) else None  # the subagent's Task call, or the main thread
         if kind == "system" and value.get("subtype") == "init":
             init = value
             continue
@@ -407,7 +518,7 @@ def _read_stream_json(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
             if not isinstance(event, dict):
                 yield LoadIssue(name, "a stream_event line without an `event` object", line=lineno, path="/event")
                 continue
-            ln = _Line(idx, lineno, offset, value)
+            ln = _Line.of(idx, lineno, offset, value)
             idx += 1
             if event.get("type") == "message_start":
                 msg = event.get("message")
@@ -424,10 +535,10 @@ def _read_stream_json(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
             continue
         msg = value.get("message")
         if not isinstance(msg, dict) or not isinstance(msg.get("content"), (list, str)):
-            yield LoadIssue(name, f"a {kind} line without a `message` holding `content`", line=lineno,
+            yield LoadIssue(name, f"{_article(kind)} {kind} line without a `message` holding `content`", line=lineno,
                             path="/message/content")
             continue
-        ln = _Line(idx, lineno, offset, value)
+        ln = _Line.of(idx, lineno, offset, value)
         idx += 1
         convs.setdefault(conv, []).append(ln)
         if kind == "assistant":
@@ -453,9 +564,18 @@ def _read_stream_json(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
         if key in init:
             session["session_id" if key == "session_id" else f"init_{key}"] = init[key]
     last_main = max((i for i, (conv, _) in enumerate(calls) if conv is None), default=len(calls) - 1)
+    builders: dict[str | None, _Builder] = {}
+    consumed: dict[str | None, int] = {}
     for record, (conv, first) in enumerate(calls):
-        prefix = [ln for ln in convs.get(conv, []) if ln.idx < first.idx]
-        messages = build_messages(prefix)
+        # Calls come in file order, so each conversation's messages only grow: continue its
+        # builder (copy on write keeps the earlier requests as they were).
+        lines_of, builder = convs.get(conv, []), builders.get(conv, _Builder()).fork()
+        done = consumed.get(conv, 0)
+        while done < len(lines_of) and lines_of[done].idx < first.idx:
+            builder.add(lines_of[done])
+            done += 1
+        builders[conv], consumed[conv] = builder, done
+        messages = builder.messages
         extra: dict[str, Any] = {"partial_request": True, **session, **_meta(first)}
         if not messages or messages[0]["role"] != "user":
             extra["prompt_not_logged"] = True
@@ -483,7 +603,7 @@ def _read_stream_json(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 def _complete_from_stream(ex: Exchange, events: list[SSEEvent]) -> None:
     """Fill what split assistant lines lack (``stop_reason``, final usage) from the raw events of
     the same message, and report the stream's defects if it was cut."""
-    acc = accumulate(events)
+    acc = safe_accumulate(events)
     if acc.cut and acc.defects:
         ex.extra["stream_defects"] = list(acc.defects)
     if acc.message is None or ex.response is None:

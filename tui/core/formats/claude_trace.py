@@ -29,9 +29,9 @@ from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_p
 from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import outcome_from_body
 from tui.core.model import Exchange, LoadIssue, Source
-from tui.core.redact import redact_headers
+from tui.core.redact import redact_headers, redact_text
 
-__all__ = ["CLAUDE_TRACE", "CLAUDE_TRACE_JSON", "endpoint_of", "MESSAGES_ENDPOINTS", "header_dict",
+__all__ = ["CLAUDE_TRACE", "CLAUDE_TRACE_JSON", "endpoint_of", "url_path", "MESSAGES_ENDPOINTS", "header_dict",
            "iso_from_epoch", "leading_records", "skipped_note"]
 
 # -- helpers shared by the HTTP-capture formats --------------------------------------------------
@@ -44,6 +44,14 @@ _BEDROCK_RE = re.compile(r"/model/(?P<model>[^/]+)/(?P<op>invoke|invoke-with-res
 _VERTEX_RE = re.compile(r"/models/(?P<model>[^/:]+):(?P<op>rawPredict|streamRawPredict)$")
 
 
+def url_path(url: str) -> str:
+    """The path of a URL (or of a bare path), without a trailing slash; ``""`` if it does not parse."""
+    try:
+        return urlsplit(url).path.rstrip("/")
+    except ValueError:  # e.g. "Invalid IPv6 URL"
+        return ""
+
+
 def endpoint_of(url: str) -> tuple[str | None, str | None]:
     """``(endpoint, model named in the URL)`` for an API URL, or ``(None, None)``.
 
@@ -51,11 +59,7 @@ def endpoint_of(url: str) -> tuple[str | None, str | None]:
     ``bedrock-stream``, ``bedrock-converse``, ``vertex``.  Bedrock and Vertex put the model in
     the URL, not in the body, so it is returned for ``extra``.
     """
-    try:
-        path = urlsplit(url).path
-    except ValueError:
-        return None, None
-    path = path.rstrip("/")
+    path = url_path(url)
     if path.endswith("/v1/messages"):
         return "messages", None
     if path.endswith("/v1/messages/count_tokens"):
@@ -144,7 +148,7 @@ def leading_records(sniff: Sniff) -> list[Any]:
     """
     records = list(sniff.first_records)
     if sniff.is_jsonl:
-        first, _ = sniff._first_line  # noqa: SLF001 - cached by Sniff for exactly this purpose
+        first, _ = sniff._first_line  # noqa: SLF001 - the whole first line, already read for is_jsonl
         try:
             value = parse_json(first)
         except JSON_ERRORS:
@@ -166,7 +170,10 @@ _HEAD_RE = re.compile(r'^\s*\{\s*"request"\s*:\s*\{\s*"timestamp"\s*:\s*[\d.]+\s
 
 
 def is_trace_record(value: Any) -> bool:
-    return isinstance(value, dict) and isinstance(value.get("request"), dict) and "response" in value \
+    """``{request: {…, body|url}, response, logged_at|note}``: the request must look like an HTTP
+    capture (a body or a URL), or any ``{request, response, logged_at}`` pair would be claimed."""
+    req = value.get("request") if isinstance(value, dict) else None
+    return isinstance(req, dict) and ("body" in req or "url" in req) and "response" in value \
         and ("logged_at" in value or "note" in value)
 
 
@@ -199,7 +206,7 @@ def trace_exchange(rec: Any, source: Source) -> Exchange | str:
     url = req.get("url") if isinstance(req.get("url"), str) else ""
     endpoint, url_model = endpoint_of(url) if url else ("messages", None)
     if endpoint not in MESSAGES_ENDPOINTS:
-        return endpoint or (urlsplit(url).path or url or "unknown URL")
+        return endpoint or url_path(url) or url or "unknown URL"
     body = req.get("body")
     if isinstance(body, str):
         try:
@@ -209,7 +216,7 @@ def trace_exchange(rec: Any, source: Source) -> Exchange | str:
     if not isinstance(body, dict):
         raise NotARecord(f"request.body is {type(body).__name__}, expected the request JSON object")
 
-    extra: dict[str, Any] = {"url": url, "method": req.get("method")}
+    extra: dict[str, Any] = {"url": redact_text(url), "method": req.get("method")}
     if url_model:
         extra["url_model"] = url_model
     for key in ("logged_at", "note"):

@@ -23,10 +23,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, parse_json
-from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, iso_seconds
+from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict
 from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import outcome_from_body
 from tui.core.model import Exchange, LoadIssue, Source
+from tui.core.redact import redact_text
 
 __all__ = ["HAR"]
 
@@ -91,7 +92,7 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
     if not isinstance(body, dict):
         raise ValueError(f"request.postData.text is a JSON {type(body).__name__}, expected an object")
 
-    extra: dict[str, Any] = {"url": url, "method": "POST"}
+    extra: dict[str, Any] = {"url": redact_text(url), "method": "POST"}
     if url_model:
         extra["url_model"] = url_model
     req_headers = header_dict(req.get("headers"))
@@ -108,8 +109,9 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
     wait = timings.get("wait") if isinstance(timings, dict) else None
     if isinstance(wait, (int, float)) and not isinstance(wait, bool) and wait >= 0:
         ex.extra["ttfb_ms"] = wait
-    if "_error" in entry:  # mitmproxy: the flow failed (connection reset, timeout …)
-        ex.extra["transport_error"] = entry["_error"]
+    failure = entry.get("_error")  # mitmproxy: the flow failed (connection reset, timeout …)
+    if failure is not None:
+        ex.extra["transport_error"] = failure
     resp = entry.get("response")
     if not isinstance(resp, dict):
         ex.extra["response_note"] = "the entry has no response"
@@ -121,9 +123,11 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
     ex.request_id = header(ex.headers, "request-id") or header(ex.headers, "x-amzn-requestid")
     content = resp.get("content")
     body_text, problem = _body_text(content) if isinstance(content, dict) else (None, "no response content")
-    if body_text is None:
-        ex.extra["response_note"] = problem
-        if ex.status is not None and ex.status >= 400:
+    if body_text is None or (failure is not None and ex.status is None):
+        ex.extra["response_note"] = problem if failure is None else "the connection failed before a response"
+        if failure is not None and ex.status is None:
+            ex.error = {"raw": str(failure)}  # no HTTP response at all: a transport failure
+        elif ex.status is not None and ex.status >= 400:
             ex.error = {"raw": ""}  # the status alone says it failed; the E rules classify it
         return ex
     outcome = outcome_from_body(body_text, ex.status)

@@ -14,6 +14,7 @@ traces from downloads) or is not a conversation becomes a LoadIssue saying so.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -21,8 +22,8 @@ from typing import Any
 from tui.core.formats.anthropic import NotARecord
 from tui.core.formats.base import Format, Sniff
 from tui.core.formats.openai import (
-    CHAT, RESPONSES, chat_signals, first_values, is_chat_response, is_claude_model, iso_time,
-    read_json_records,
+    CHAT, RESPONSES, broken_document_starts_with, chat_signals, first_values, is_chat_response,
+    is_claude_model, iso_time, read_json_records, status_in_text,
 )
 from tui.core.model import Exchange, LoadIssue, Source
 
@@ -180,8 +181,11 @@ def generation_exchange(obs: dict[str, Any], trace: dict[str, Any], source: Sour
     start, end = _timestamp(obs.get("startTime")), _timestamp(obs.get("endTime"))
     first = _timestamp(obs.get("completionStartTime"))
     error = None
+    status = 200 if response is not None else None
     if obs.get("level") == "ERROR":
-        error = {"error": {"message": obs.get("statusMessage") or "the generation was logged at level ERROR"}}
+        message = obs.get("statusMessage") or "the generation was logged at level ERROR"
+        error = {"error": {"message": message}}
+        status = status_in_text(message)
     lf: dict[str, Any] = {
         "trace_id": obs.get("traceId") or trace.get("id"),
         "trace_name": trace.get("name"),
@@ -209,7 +213,7 @@ def generation_exchange(obs: dict[str, Any], trace: dict[str, Any], source: Sour
         request=body,
         response=response,
         error=error,
-        status=200 if response is not None and error is None else None,
+        status=status,
         started_at=iso_time(obs.get("startTime")),
         duration_ms=round((end - start) * 1000, 3) if start is not None and end is not None else None,
         extra=extra,
@@ -260,8 +264,13 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     yield from read_json_records(sniff, lambda value, source: _one_trace(value, source, counter))
 
 
+_CUT_DOWNLOAD = re.compile(r'\s*\{\s*"trace"\s*:\s*\{\s*"(?:id|projectId|name|timestamp)"')
+"""The start of a UI download (``JSON.stringify({trace, observations})``), to name a cut one."""
+
+
 def _detect(sniff: Sniff) -> bool:
-    return any(is_langfuse_trace(v) for v in first_values(sniff))
+    return any(is_langfuse_trace(v) for v in first_values(sniff)) or \
+        broken_document_starts_with(sniff, _CUT_DOWNLOAD)
 
 
 LANGFUSE = Format("langfuse", "a Langfuse trace download ({trace, observations}) or API trace with details",

@@ -75,12 +75,10 @@ def _seconds(v: Any) -> float | None:
 
 
 def _error(v: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
-    info = v.get("error_information")
-    text = v.get("error_str")
-    if not isinstance(info, dict) and not text:
-        return None, None
-    info = info if isinstance(info, dict) else {}
-    message = info.get("error_message") or text or ""
+    info = v.get("error_information") if isinstance(v.get("error_information"), dict) else {}
+    message = info.get("error_message") or v.get("error_str") or ""
+    if not message and v.get("status") != "failure":
+        return None, None  # success records carry an error_information of empty strings
     error: dict[str, Any] = {"error": {"message": message}}
     if info.get("error_class"):
         error["error"]["type"] = info["error_class"]
@@ -91,7 +89,14 @@ def _error(v: dict[str, Any]) -> tuple[dict[str, Any] | None, int | None]:
     return error, status
 
 
+_NOT_CHAT = ("embed", "image", "transcri", "speech", "rerank", "moderation", "text_completion", "file",
+             "batch", "fine_tun", "realtime", "ocr", "search", "vector", "video", "audio")
+"""Substrings of call types that are not conversations (``aembedding``, ``image_generation`` …)."""
+
+
 def _dialect(call_type: Any, messages: Any, proxy_request: Any) -> str | None:
+    if isinstance(call_type, str) and any(part in call_type for part in _NOT_CHAT):
+        return None
     if call_type in ANTHROPIC_CALLS:
         return "anthropic"
     if call_type in RESPONSES_CALLS:

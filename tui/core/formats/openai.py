@@ -21,6 +21,7 @@ The JSONL reader classifies every line on its own: an Anthropic line in an OpenA
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -102,7 +103,7 @@ def chat_signals(body: dict[str, Any]) -> tuple[bool, bool]:
 def is_chat_request(v: Any, *, default: bool = False) -> bool:
     """An OpenAI Chat Completions request body.  ``default`` decides the ambiguous case (plain
     user/assistant strings, a model neither side claims): True inside a file known to be OpenAI."""
-    if not isinstance(v, dict) or not isinstance(v.get("messages"), list) or "input" in v:
+    if not isinstance(v, dict) or "messages" not in v or "input" in v:
         return False
     openai, anthropic = chat_signals(v)
     if anthropic:
@@ -120,7 +121,7 @@ def is_responses_request(v: Any) -> bool:
             bool(inp) or "model" in v or "instructions" in v)
     if isinstance(inp, str):
         model = v.get("model")
-        is_embedding = isinstance(model, str) and "embed" in model.lower()
+        is_embedding = isinstance(model, str) and ("embed" in model.lower() or "moderation" in model.lower())
         return ("model" in v or "instructions" in v) and not is_embedding and \
             "encoding_format" not in v and "dimensions" not in v
     return False
@@ -291,6 +292,15 @@ def iso_time(value: Any) -> str | None:
     return dt.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+_STATUS_IN_TEXT = re.compile(r"\b(?:Error code|status(?: code)?|HTTP)[:= ]+([1-5]\d\d)\b", re.I)
+
+
+def status_in_text(text: Any) -> int | None:
+    """The HTTP status an SDK exception puts in its text (``Error code: 400 - {…}``), if any."""
+    m = _STATUS_IN_TEXT.search(text) if isinstance(text, str) else None
+    return int(m.group(1)) if m else None
+
+
 def _number(v: Any) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
@@ -311,6 +321,10 @@ def _responses_error(resp: dict[str, Any]) -> dict[str, Any] | None:
 
 _PAIR_KEYS = ("request", "response", "error", "status", "status_code", "headers", "started_at",
               "duration_ms", "request_id", "dialect", "source", "extra")
+
+
+_TIME_KEYS = ("started_at", "timestamp", "ts", "time", "created_at")
+"""Where app logs put a pair's start time (the value also stays in ``extra``)."""
 
 
 def to_openai_exchange(v: Any, source: Source, *, default: bool = False) -> Exchange | None:
@@ -382,7 +396,7 @@ def _pair(v: dict[str, Any], source: Source, *, default: bool) -> Exchange:
         response=response,
         error=error,
         status=status,
-        started_at=iso_time(v.get("started_at")),
+        started_at=iso_time(next((v[k] for k in _TIME_KEYS if v.get(k) is not None), None)),
         duration_ms=_number(v.get("duration_ms")),
         headers=redact_headers({str(k): str(val) for k, val in headers.items()}) if isinstance(headers, dict) else {},
         request_id=rid if isinstance(rid, str) else None,
@@ -481,6 +495,14 @@ def first_values(sniff: Sniff, limit: int = 3) -> list[Any]:
     if isinstance(doc, list):
         return doc[:limit]
     return [] if doc is None else [doc]
+
+
+def broken_document_starts_with(sniff: Sniff, pattern: re.Pattern[str]) -> bool:
+    """A single JSON document that does not parse but whose head matches ``pattern``: claiming it
+    lets the format's reader report the parse error (file and line) instead of a fallback reading
+    a cut download line by line."""
+    return (sniff.is_json and not sniff.is_jsonl and sniff.document_or_none() is None
+            and bool(pattern.match(sniff.text_head)))
 
 
 def _bare_messages(doc: Any) -> bool:

@@ -23,6 +23,7 @@ it on.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -31,7 +32,9 @@ from typing import Any
 from tui.core.convert.openai import image_block_from_url, parse_arguments
 from tui.core.formats.anthropic import NotARecord
 from tui.core.formats.base import Format, Sniff
-from tui.core.formats.openai import CHAT, first_values, is_claude_model, read_json_records
+from tui.core.formats.openai import (
+    CHAT, broken_document_starts_with, first_values, is_claude_model, read_json_records, status_in_text,
+)
 from tui.core.model import Exchange, LoadIssue, Source
 
 NOT_MODEL_CALLS = frozenset({"execute_tool", "invoke_agent", "create_agent", "embeddings", "embedding",
@@ -522,7 +525,7 @@ def span_exchange(span: dict[str, Any], resource: dict[str, Any], scope: dict[st
         request=body,
         response=response,
         error=error,
-        status=200 if response is not None and error is None else None,
+        status=status_in_text(error["error"]["message"]) if error else 200 if response is not None else None,
         started_at=started,
         duration_ms=round((end_ns - start_ns) / 1e6, 3) if start_ns and end_ns and end_ns >= start_ns else None,
         extra=extra,
@@ -566,8 +569,11 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     yield from read_json_records(sniff, lambda value, source: _one_document(value, source, counter))
 
 
+_CUT_DOCUMENT = re.compile(r'\s*\{\s*"resourceSpans"\s*:\s*\[')
+
+
 def _detect(sniff: Sniff) -> bool:
-    return any(is_otlp(v) for v in first_values(sniff))
+    return any(is_otlp(v) for v in first_values(sniff)) or broken_document_starts_with(sniff, _CUT_DOCUMENT)
 
 
 OTLP_JSON = Format("otlp-json", "OpenTelemetry GenAI spans as OTLP/JSON (collector file exporter or a "

@@ -13,7 +13,7 @@ from tui.core.formats.claude_code import CLAUDE_CODE, CLAUDE_CODE_STREAM_JSON
 from tui.core.formats.claude_trace import CLAUDE_TRACE, CLAUDE_TRACE_JSON
 from tui.core.formats.har import HAR
 from tui.core.formats.sdk_debug import SDK_DEBUG_LOG
-from tui.core.formats.sse_text import SSE_TEXT
+from tui.core.formats.sse_text import EVENTS_JSONL, SSE_TEXT
 from tui.core.formats.jsonish import ANTHROPIC_JSON, ANTHROPIC_JSONL
 from tui.core.formats.langfuse import LANGFUSE
 from tui.core.formats.litellm import LITELLM
@@ -35,6 +35,7 @@ FORMATS: list[Format] = [
     BATCH_JSON,
     SDK_DEBUG_LOG,
     SSE_TEXT,
+    EVENTS_JSONL,
     LITELLM,
     LANGFUSE,
     OTLP_JSON,

@@ -22,16 +22,18 @@ is what retry-loop analysis needs.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from tui.core.formats.base import Format, Sniff
-from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, skipped_note
+from tui.core.formats.claude_trace import (MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, skipped_note,
+                                           url_path)
 from tui.core.model import Exchange, LoadIssue, Source
+from tui.core.redact import redact_text
 
 __all__ = ["SDK_DEBUG_LOG", "python_repr_value"]
 
@@ -48,13 +50,17 @@ _ENCOUNTERED_RE = re.compile(r"Encountered (?P<exc>[\w.]+)")
 _RAISING_RE = re.compile(r"Raising (?P<what>timeout|connection) error")
 _KEY_RE = re.compile(r"'idempotency_key': '(?P<key>[^']*)'")
 _URL_RE = re.compile(r"'url': '(?P<url>[^']*)'")
-_DETECT_RE = re.compile(r"(Request options: \{'method'|Sending HTTP Request: [A-Z]+ |HTTP Response: [A-Z]+ \S+ \"\d{3})")
+_DETECT_RE = re.compile(r"(Request options: \{'method'|Sending HTTP Request: [A-Z]+ "
+                        r"|HTTP Response: [A-Z]+ \S+ \"\d{3})")
 
 
 def _detect(sniff: Sniff) -> bool:
-    if sniff.is_json:
-        return False
     head = sniff.text_head
+    first = sniff.first_lines[0] if sniff.first_lines else ""
+    # The standard prefix starts with "[", so the file also looks like a JSON array: decide on
+    # the prefix first.
+    if sniff.is_json and not _PREFIX_RE.match(first):
+        return False
     if _DETECT_RE.search(head):
         return True
     # INFO level: only httpx request lines, from a standard prefix.
@@ -106,11 +112,37 @@ def python_repr_value(text: str, key: str) -> tuple[Any, str | None]:
     if end < 0:
         return None, f"the {key!r} repr is cut (its brackets do not close)"
     try:
-        return ast.literal_eval(text[start:end]), None
+        return _as_json(ast.literal_eval(text[start:end])), None
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return None, f"the {key!r} repr is not a Python literal ({why[:80]}); objects such as NotGiven " \
-                     f"or custom classes cannot be read back"
+        return None, f"the {key!r} repr cannot be read back as JSON ({why[:80]}); it must be a Python " \
+                     f"literal of JSON values, not objects such as NotGiven"
+
+
+def _as_json(value: Any) -> Any:
+    """The literal as a JSON value: tuples become lists; sets, bytes, complex numbers and
+    non-string keys have no JSON form and raise ValueError (iterative: no depth limit)."""
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        v, parent, key = stack.pop()
+        if isinstance(v, dict):
+            out: Any = {}
+            for k, item in v.items():
+                if not isinstance(k, str):
+                    raise ValueError(f"a dict key {k!r} is not a string")
+                stack.append((item, out, k))
+        elif isinstance(v, (list, tuple)):
+            out = [None] * len(v)
+            stack.extend((item, out, i) for i, item in enumerate(v))
+        elif isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"{v!r} is not a JSON number")
+        elif v is None or isinstance(v, (str, bool, int, float)):
+            out = v
+        else:
+            raise ValueError(f"a Python {type(v).__name__} has no JSON form")
+        parent[key] = out
+    return root[0]
 
 
 def _headers_repr(text: str | None) -> dict[str, str]:
@@ -163,7 +195,7 @@ def _when(line: str) -> datetime | None:
 
 def _classify(url: str) -> tuple[str | None, str]:
     """``(skip reason or None, dialect)`` for the URL of an attempt."""
-    path = urlsplit(url).path.rstrip("/") if url else ""
+    path = url_path(url) if url else ""
     if path.endswith("/chat/completions"):
         return None, "openai-chat"
     if path.endswith("/responses"):
@@ -184,7 +216,7 @@ def _exchange(a: _Attempt, name: str) -> Exchange:
         if a.answered is not None and a.answered >= start:
             ex.duration_ms = (a.answered - start).total_seconds() * 1000
     if a.url:
-        ex.extra["url"] = a.url
+        ex.extra["url"] = redact_text(a.url)
     if a.status is not None and a.status >= 400:
         ex.error = {"raw": ""}  # the SDK logs the status line only; the E rules classify by status
         ex.extra["error_body_not_logged"] = True

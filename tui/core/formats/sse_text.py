@@ -7,6 +7,9 @@ new exchange.  Each stream is reassembled with the tolerant accumulator of ``tui
 so a cut stream still gives its partial ``Message`` (the thing being debugged) and the
 accumulator's defects go to ``exchange.extra["stream_defects"]``, where the F rules report them.
 
+The same streams logged one event object per line (``json.dumps(event)`` in a callback) load
+through :data:`EVENTS_JSONL`, with the same splitting and reporting.
+
 :func:`outcome_from_body` is the same logic for a response body found inside another format
 (claude-trace ``body``/``body_raw``, a HAR ``content.text``): parsed JSON, JSON text or SSE text
 become a response, an error, or a one-line note saying why the body is not usable.
@@ -21,11 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.formats.anthropic import is_error, is_response
-from tui.core.formats.base import Format, Sniff
+from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem
 from tui.core.model import Exchange, LoadIssue, Source
-from tui.core.sse import SSEEvent, accumulate, parse_sse
+from tui.core.sse import Accumulated, SSEEvent, accumulate, parse_sse
 
-__all__ = ["SSE_TEXT", "Outcome", "outcome_from_body", "is_sse_text", "exchange_from_events",
+__all__ = ["SSE_TEXT", "EVENTS_JSONL", "Outcome", "outcome_from_body", "is_sse_text", "exchange_from_events",
            "ANTHROPIC_EVENTS"]
 
 ANTHROPIC_EVENTS = frozenset({
@@ -35,6 +38,9 @@ ANTHROPIC_EVENTS = frozenset({
 """Event names only the Anthropic Messages stream uses (``ping`` and ``error`` are shared)."""
 
 _FIELD_RE = re.compile(r"^(?:event|data|id|retry):|^:")
+_LINE_RE = re.compile(r"^line (\d+):")
+"""The accumulator's defects start with the event's line; inside a logged body that line is the
+body's, not the file's, and the text says so."""
 _DETECT_LINES = 400
 
 
@@ -67,7 +73,7 @@ def _anthropic_verdict(line: str) -> bool | None:
     if not isinstance(data, dict):
         return None
     kind = data.get("type")
-    if kind in ANTHROPIC_EVENTS:
+    if isinstance(kind, str) and kind in ANTHROPIC_EVENTS:
         return True
     if data.get("object") == "chat.completion.chunk" or "sequence_number" in data or (
             isinstance(kind, str) and kind.startswith("response.")):
@@ -88,6 +94,20 @@ def looks_like_anthropic_sse(text: str) -> bool:
         if verdict is not None:
             return verdict
     return False
+
+
+def safe_accumulate(events: Iterable[SSEEvent | str]) -> Accumulated:
+    """:func:`tui.core.sse.accumulate`, with a last line of defence for the loaders.
+
+    The accumulator is written never to raise, but a log can hold shapes nobody foresaw (a
+    ``message_start`` whose ``content`` is a number); a load must still not end in a traceback,
+    so such a failure becomes a defect of that stream.
+    """
+    try:
+        return accumulate(events)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        return Accumulated(defects=[f"the stream could not be reassembled ({type(exc).__name__}: {exc}); "
+                                    f"no message_stop event: the stream was cut"])
 
 
 # -- response bodies found inside other formats --------------------------------------------------
@@ -118,8 +138,9 @@ def outcome_from_body(body: Any, status: int | None = None) -> Outcome:
         return Outcome(note="the response body was not logged")
     if isinstance(body, str):
         if is_sse_text(body):
-            acc = accumulate(parse_sse(body.splitlines(keepends=True)))
-            return Outcome(acc.message, acc.error, list(acc.defects) if acc.cut else [], True)
+            acc = safe_accumulate(parse_sse(body.splitlines(keepends=True)))
+            defects = [_LINE_RE.sub(r"response body line \1:", d) for d in acc.defects] if acc.cut else []
+            return Outcome(acc.message, acc.error, defects, True)
         text = body.strip()
         if not text:
             return Outcome(note="the response body is empty")
@@ -142,7 +163,7 @@ def exchange_from_events(events: Iterable[SSEEvent | str], source: Source, fmt: 
                          **fields: Any) -> Exchange:
     """One Exchange from one stream's events: the (partial) message, an in-stream error, and the
     stream's defects in ``extra["stream_defects"]`` when it is cut or malformed."""
-    acc = accumulate(events)
+    acc = safe_accumulate(events)
     ex = Exchange(source=source, format=fmt, response=acc.message, error=acc.error, **fields)
     if acc.cut and acc.defects:
         ex.extra["stream_defects"] = list(acc.defects)
@@ -207,3 +228,43 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
 SSE_TEXT = Format("anthropic-sse", "Anthropic server-sent events saved as text (one or more streams)",
                   _detect, _read)
+
+
+# -- stream events logged as JSON lines ----------------------------------------------------------
+
+def _detect_events_jsonl(sniff: Sniff) -> bool:
+    """One event object per line (``json.dumps(event)`` in a logging callback)."""
+    if not sniff.is_json or sniff.opened.head.lstrip()[:1] != b"{":
+        return False
+    if not (sniff.is_jsonl or len(sniff.first_lines) > 1):
+        return False
+    records = [r for r in sniff.first_records if isinstance(r, dict)]
+    kind = records[0].get("type") if records else None
+    return isinstance(kind, str) and kind in ANTHROPIC_EVENTS
+
+
+def _read_events_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
+    name = sniff.name
+    issues: list[LoadIssue] = []
+
+    def events() -> Iterator[SSEEvent]:
+        for record, lineno, _, value in iter_jsonl(sniff.opened):
+            if isinstance(value, BaseException):
+                issues.append(LoadIssue(name, json_problem(value), record=record, line=lineno))
+            elif not isinstance(value, dict) or not isinstance(value.get("type"), str):
+                issues.append(LoadIssue(name, "not a stream event: expected an object with a `type`",
+                                        record=record, line=lineno))
+            else:
+                yield SSEEvent(None, value, lineno)
+
+    for record, group in enumerate(split_streams(events())):
+        yield from issues
+        issues.clear()
+        first = next((e for e in group if isinstance(e, SSEEvent)), None)
+        yield exchange_from_events(group, Source(name, record, first.line if first else None),
+                                   "anthropic-events-jsonl")
+    yield from issues
+
+
+EVENTS_JSONL = Format("anthropic-events-jsonl", "Anthropic stream events logged one JSON object per line",
+                      _detect_events_jsonl, _read_events_jsonl)

@@ -57,6 +57,13 @@ class CheckContext:
 
     # -- top level -------------------------------------------------------------------------
     @property
+    def partial(self) -> bool:
+        """The log kept only part of the request (a bare messages array, a transcript, a trace
+        without the prompt): rules about what is *missing* at the top or the start stay quiet."""
+        extra = self.exchange.extra if self.exchange is not None else {}
+        return bool(extra.get("messages_only") or extra.get("partial_request") or extra.get("prompt_not_logged"))
+
+    @property
     def model(self) -> str | None:
         m = self.request.get("model")
         return m if isinstance(m, str) else None

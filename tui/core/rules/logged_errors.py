@@ -123,6 +123,8 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
                           "the request changed after it was logged, or by a proxy?)")
     elif path:
         explained = f"no rule matches this text; it points{where}"
+    elif not err.message.strip() or (ctx.exchange is not None and ctx.exchange.extra.get("error_body_not_logged")):
+        explained = "the log kept only the status, not the error text; see the other findings"
     else:
         explained = "no rule matches this text; compare it with the request by hand"
     yield Violation(

@@ -256,6 +256,8 @@ def first_message_not_user(ctx: CheckContext) -> Iterator[Violation]:
     `tool_result` blocks answering it.  The placeholder is not whitespace, since Bedrock rejects
     `" "` (CONTENT-03).
     """
+    if ctx.exchange is not None and ctx.exchange.extra.get("prompt_not_logged"):
+        return  # the log dropped the opening user prompt: the conversation did start with it
     msgs = raw_messages(ctx)
     for i, m in enumerate(msgs):
         role = role_of(m)

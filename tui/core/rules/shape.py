@@ -251,7 +251,7 @@ class _Walk:
             self.add("B003", Violation(
                 (*path, "role"), f"message {i} has a role that is {_describe(role)}, not a string",
                 api_error=f"messages.{i}.role: Input should be 'user' or 'assistant'"))
-        if role in _ROLES_WITH_OWN_RULES:
+        if isinstance(role, str) and role in _ROLES_WITH_OWN_RULES:
             return  # an OpenAI tool message: the O and R families convert it whole
         content = m.get("content")
         if "content" not in m:
@@ -705,8 +705,7 @@ def missing_required_field(ctx: CheckContext) -> Iterator[Violation]:
     body = raw_request(ctx)
     if not isinstance(body, dict):
         return
-    extra = ctx.exchange.extra if ctx.exchange is not None else {}
-    partial = bool(extra.get("messages_only") or extra.get("partial_request"))
+    partial = ctx.partial
     for key in REQUIRED_TOP:
         if key in body:
             continue
