@@ -257,3 +257,19 @@ async def test_palette_offers_actions_as_namespace_verbs():
         await pilot.press("F")
         titles = [t for t, _, _ in ActionCommands(app.screen)._candidates()]
         assert "edit: undo" in titles and "view: diff original vs repaired" in titles
+
+
+async def test_a_large_jsonl_log_shows_its_first_rows_before_loading_ends(tmp_path):
+    from bench.gen_log import write_log
+
+    src = tmp_path / "big.jsonl"
+    write_log(src, 12)
+    async with open_app(src, wait_loaded=False) as (app, pilot):
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.session is not None and len(app.session) and app.index is not None:
+                break
+        assert app.session is not None and len(app.session) > 0
+        assert not app.session.done, "the first rows should appear while the rest is still loading"
+        assert "loading" in status(app)
+        app.workers.cancel_all()

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from tui.app.actions import ACTIONS, BINDINGS
 from tui.app.labels import DocPath, Marks, doc_path
-from tui.app.state import ExchangeState, Session
+from tui.app.state import ExchangeState, Session, Summary, summarize_state
 from tui.app.widgets.conversation import ConversationTree, resolve
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.exchange_list import ExchangeList, Row
@@ -25,7 +27,7 @@ from tui.app.widgets.findings import FindingsPanel
 from tui.core.display import one_line, printable
 from tui.core.findings import Applicability, Finding
 from tui.core.formats import LoadError, open_log
-from tui.core.model import LoadIssue
+from tui.core.model import Exchange, LoadIssue
 
 
 class ActionCommands(Provider):
@@ -57,6 +59,7 @@ class PayloadDoctorApp(App[int]):
     """``PayloadDoctorApp(path)``; ``record`` selects an exchange first."""
 
     TITLE = "Payload Doctor"
+    AUTO_FOCUS = "ConversationTree"  # never the hidden search box: keys would type into it
     CSS_PATH = ["app.tcss", "widgets/exchange_list.tcss", "widgets/conversation.tcss",
                 "widgets/detail.tcss", "widgets/findings.tcss"]
     BINDINGS = BINDINGS
@@ -101,73 +104,138 @@ class PayloadDoctorApp(App[int]):
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
-        """Read and check every record off the UI thread; post the session when done."""
+        """Index, read and check the records off the UI thread, posting them in batches.
+
+        JSONL logs go through the byte-offset index: the first rows appear while the scan goes
+        on, and only small summaries stay in memory.  Other formats are read by their loader.
+        """
+        from textual.worker import get_current_worker
+
+        from tui.core.index import LogIndex, NotIndexable
+
+        worker = get_current_worker()
+        index = None
         try:
-            log = open_log(self.path)
+            try:
+                index = LogIndex.open(self.path)
+            except NotIndexable:
+                log = open_log(self.path)
         except LoadError as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
-        session = Session(self.path, log.format)
-        for rec in log:
+        if index is not None:
+            session = Session(self.path, index.format, read=index.record)
+            records = self._indexed_records(index, worker)
+        else:
+            kept: dict[int, Exchange] = {}
+            session = Session(self.path, log.format, read=lambda n: kept[n])
+            records = self._kept_records(log, kept)
+        self.call_from_thread(self._started, session)
+        batch: list[Summary] = []
+        issues: list[LoadIssue] = []
+        last = time.monotonic()
+        for rec in records:
+            if worker.is_cancelled:
+                return
             if isinstance(rec, LoadIssue):
-                session.issues.append(rec)
+                issues.append(rec)
                 continue
-            state = ExchangeState.of(rec)
-            state.recheck()
-            session.states.append(state)
-            if len(session.states) % 200 == 0:
-                self.call_from_thread(self.set_status, f"loading … {len(session.states)} exchanges")
-        self.call_from_thread(self._loaded, session)
+            st = ExchangeState.of(rec)
+            st.recheck()
+            batch.append(summarize_state(st))
+            if time.monotonic() - last > 0.25 or len(batch) >= 2000:
+                self.call_from_thread(self._add_batch, batch, issues, index)
+                batch, issues, last = [], [], time.monotonic()
+        self.call_from_thread(self._add_batch, batch, issues, index, True)
+
+    @staticmethod
+    def _indexed_records(index: Any, worker: Any) -> Iterator[Exchange | LoadIssue]:
+        n = 0
+        for _ in index.scan():
+            if worker.is_cancelled:
+                index.cancel()
+                return
+            while n < len(index):
+                yield index.record(n)
+                n += 1
+        while n < len(index):
+            yield index.record(n)
+            n += 1
+
+    @staticmethod
+    def _kept_records(log: Any, kept: dict[int, Exchange]) -> Iterator[Exchange | LoadIssue]:
+        for rec in log:
+            if isinstance(rec, Exchange):
+                kept[rec.source.record] = rec
+            yield rec
 
     def _load_failed(self, message: str) -> None:
         self.set_status(printable(message))
-        self.query_one("#tree", ConversationTree).show({"error": {"error": {"type": "load error",
-                                                                            "message": message}}}, Marks())
+        self.query_one(ConversationTree).show({"error": {"error": {"type": "load error",
+                                                                   "message": message}}}, Marks())
         self.notify(printable(message), title="Cannot open the file", severity="error", timeout=30)
 
-    def _loaded(self, session: Session) -> None:
+    def _started(self, session: Session) -> None:
         self.session = session
-        for issue in session.issues[:5]:
-            self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
-        if len(session.issues) > 5:
-            self.notify(f"… and {len(session.issues) - 5} more unreadable records", severity="warning")
-        if not session.states:
-            self._load_failed(f"{self.path}: no readable exchange")
-            return
-        lst = self.query_one(ExchangeList)
-        self.query_one("#left").display = len(session.states) > 1
-        lst.set_rows([self._row(i) for i in range(len(session.states))])
-        first = self.start_record if self.start_record is not None else self._first_interesting()
-        if first is not None and 0 <= first < len(session.states):
-            lst.select_index(first)
-        self.select(lst.current_index or 0)
-        (lst if len(session.states) > 1 else self.query_one(ConversationTree)).focus()
+        self.set_status(f"loading {printable(self.path)} …")
 
-    def _first_interesting(self) -> int:
+    def _add_batch(self, batch: list[Summary], issues: list[LoadIssue], index: Any, done: bool = False) -> None:
+        session = self.session
+        if session is None:
+            return
+        session.summaries.extend(batch)
+        session.issues.extend(issues)
+        session.done = done
+        for issue in issues[:5] if len(session.issues) <= 5 else ():
+            self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
+        lst = self.query_one(ExchangeList)
+        lst.set_rows([self._row(i) for i in range(len(session))])
+        if len(session) > 1:
+            self.query_one("#left").display = True
+        wanted = self.start_record is not None and any(x.record == self.start_record for x in batch)
+        ready = done or wanted or (self.start_record is None and (
+            any(x.errors for x in session.summaries) or len(session) >= 200))
+        if self.index is None and session.summaries and ready:
+            self._select_first()
+            (lst if len(session) > 1 or not done else self.query_one(ConversationTree)).focus()
+        if done:
+            if not session.summaries:
+                self._load_failed(f"{self.path}: no readable exchange"
+                                  + (f" ({session.issues[0]})" if session.issues else ""))
+                return
+            if len(session.issues) > 5:
+                self.notify(f"{len(session.issues)} records could not be read (the first: "
+                            f"{printable(str(session.issues[0]))})", severity="warning", timeout=15)
+        self._update_status()
+
+    def _select_first(self) -> None:
+        """The requested record, else the first exchange with an error, else the first."""
         assert self.session is not None
-        for i, st in enumerate(self.session.states):
-            if st.counts["error"]:
-                return i
-        return 0
+        lst = self.query_one(ExchangeList)
+        target = 0
+        if self.start_record is not None:
+            target = next((i for i, s in enumerate(self.session.summaries) if s.record == self.start_record), 0)
+        else:
+            target = next((i for i, s in enumerate(self.session.summaries) if s.errors), 0)
+        lst.select_index(target)
+        self.select(target)
 
     def _row(self, i: int) -> Row:
         assert self.session is not None
-        st = self.session.states[i]
-        ex = st.exchange
-        counts = st.counts
-        status = str(ex.status) if ex.status is not None else ("err" if ex.error else "—")
-        time = (ex.started_at or "")[11:19]
-        search = " ".join(filter(None, [ex.request_id or "", json.dumps(st.request, ensure_ascii=False)
-                                        if st.request is not None else "", ex.model or ""])).lower()
-        return Row(i, time, ex.model or "?", status, ex.message_count if st.request is ex.request
-                   else _count(st.request), counts["error"], counts["warning"], st.history.modified, search)
+        s = self.session.summaries[i]
+        st = self.session.cached(i)
+        if st is not None and st.checked:
+            c = st.counts
+            return Row(i, s.time, s.model, s.status, _count(st.request), c["error"], c["warning"],
+                       st.history.modified, s.search_text)
+        return Row(i, s.time, s.model, s.status, s.messages, s.errors, s.warnings, False, s.search_text)
 
     # -- selection -------------------------------------------------------------------------
     @property
     def current(self) -> ExchangeState | None:
         if self.session is None or self.index is None:
             return None
-        return self.session.states[self.index]
+        return self.session.state(self.index)
 
     @property
     def selected_finding(self) -> Finding | None:
@@ -184,7 +252,7 @@ class PayloadDoctorApp(App[int]):
         self.index = index
         self.finding_index = None
         st = self.current
-        first = doc_path(st.findings[0]) if st is not None and st.findings else None
+        first = doc_path(st.findings[0]) if st is not None and st.findings else ("request",)
         self.refresh_views(keep=first)
 
     def refresh_views(self, keep: DocPath | None) -> None:
@@ -211,8 +279,10 @@ class PayloadDoctorApp(App[int]):
         if st is None or self.session is None:
             return
         c = st.counts
-        n = len(self.session.states)
-        parts = [f"{self.session.format}", f"exchange {self.index}/{n - 1}" if n > 1 else "1 exchange",
+        n = len(self.session)
+        loading = "" if self.session.done else " (loading …)"
+        parts = [f"{self.session.format}",
+                 (f"exchange {self.index}/{n - 1}" if n > 1 else "1 exchange") + loading,
                  f"✖ {c['error']}  ▲ {c['warning']}  • {c['info']}"]
         if st.history.modified:
             parts.append(f"● modified ({st.history.position} edit{'s' * (st.history.position != 1)})")
@@ -226,7 +296,8 @@ class PayloadDoctorApp(App[int]):
     # -- messages from widgets -------------------------------------------------------------
     @on(ExchangeList.Highlighted)
     def _exchange_highlighted(self, event: ExchangeList.Highlighted) -> None:
-        if self.session is not None and event.index != self.index:
+        # Before the first selection the list is only filling up: the app chooses where to open.
+        if self.session is not None and self.index is not None and event.index != self.index:
             self.select(event.index)
 
     @on(ConversationTree.NodeChosen)

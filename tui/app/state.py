@@ -1,17 +1,26 @@
 """The app's state, as plain Python: what is loaded, what is being repaired, what the checks say.
 
 Kept free of widgets so the same state drives the tree, the list, the panels and the tests.
+A session keeps one small :class:`Summary` per exchange and parses an exchange in full only
+when it is shown (from the byte-offset index for JSONL logs), so a 1 GB log does not become
+several GB of dicts; edited exchanges stay in memory with their history.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.check import check_exchange, summarize
 from tui.core.findings import Finding
-from tui.core.model import Exchange, LoadIssue
+from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.repair.history import History
+
+CACHE = 32
+"""Unmodified exchanges kept parsed (the rest are re-read from the file when shown again)."""
 
 
 @dataclass(slots=True)
@@ -32,6 +41,11 @@ class ExchangeState:
     @property
     def request(self) -> Any:
         return self.history.current
+
+    @property
+    def pinned(self) -> bool:
+        """Edited or replayed: must never be evicted and re-read (the work would be lost)."""
+        return self.history.modified or self.history.can_redo or bool(self.replays)
 
     def recheck(self) -> list[Finding]:
         """Run every rule on the current request (with the logged response and error)."""
@@ -61,9 +75,94 @@ class ExchangeState:
         return doc
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the exchange list needs of one exchange, computed once while loading."""
+
+    record: int
+    time: str
+    model: str
+    status: str
+    messages: int
+    errors: int
+    warnings: int
+    search_text: str
+
+
+def summarize_state(state: ExchangeState) -> Summary:
+    ex = state.exchange
+    counts = state.counts
+    status = str(ex.status) if ex.status is not None else ("err" if ex.error else "—")
+    return Summary(ex.source.record, (ex.started_at or "")[11:19], ex.model or "?", status,
+                   _count(state.request), counts["error"], counts["warning"], search_text(state))
+
+
+def search_text(state: ExchangeState) -> str:
+    """What `/` matches, kept short: ids, model, tool names, and the start of every text."""
+    ex = state.exchange
+    parts = [ex.request_id or "", ex.model or ""]
+    req = state.request
+    msgs = req.get("messages") if isinstance(req, dict) else None
+    for m in msgs if isinstance(msgs, list) else []:
+        content = m.get("content") if isinstance(m, dict) else None
+        blocks = [{"text": content}] if isinstance(content, str) else content if isinstance(content, list) else []
+        for b in blocks:
+            if not isinstance(b, dict):
+                continue
+            for key in ("text", "name", "id", "tool_use_id"):
+                v = b.get(key)
+                if isinstance(v, str):
+                    parts.append(v[:200])
+    return " ".join(parts).lower()[:20_000]
+
+
+def _count(request: Any) -> int:
+    msgs = request.get("messages") if isinstance(request, dict) else None
+    return len(msgs) if isinstance(msgs, list) else 0
+
+
+Reader = Callable[[int], "Exchange | LoadIssue"]
+
+
 @dataclass(slots=True)
 class Session:
+    """Every exchange of one file: summaries for all, full states for those being looked at."""
+
     path: str
     format: str
-    states: list[ExchangeState] = field(default_factory=list)
+    read: Reader
+    """Reads record ``n`` of the file again (from the index, or from the list in memory)."""
+    summaries: list[Summary] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
+    done: bool = False
+    _states: OrderedDict[int, ExchangeState] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def state(self, i: int) -> ExchangeState:
+        """The full state of exchange ``i`` (the i-th readable record), parsed on demand."""
+        with self._lock:
+            st = self._states.get(i)
+            if st is not None:
+                self._states.move_to_end(i)
+                return st
+        rec = self.read(self.summaries[i].record)
+        if isinstance(rec, LoadIssue):  # the file changed under us: show what we know
+            rec = Exchange(source=Source(rec.file, self.summaries[i].record, rec.line), format="unreadable",
+                           error={"type": "error", "error": {"type": "load error", "message": str(rec)}})
+        st = ExchangeState.of(rec)
+        st.recheck()
+        with self._lock:
+            self._states[i] = st
+            self._evict()
+        return st
+
+    def cached(self, i: int) -> ExchangeState | None:
+        return self._states.get(i)
+
+    def _evict(self) -> None:
+        unpinned = [k for k, v in self._states.items() if not v.pinned]
+        while len(unpinned) > CACHE:
+            del self._states[unpinned.pop(0)]
