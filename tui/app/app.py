@@ -181,8 +181,8 @@ class PayloadDoctorApp(App[int]):
 
     def _add_batch(self, batch: list[Summary], issues: list[LoadIssue], index: Any, done: bool = False) -> None:
         session = self.session
-        if session is None:
-            return
+        if session is None or not self._alive:
+            return  # the app is closing: a batch that was already on its way arrives too late
         session.summaries.extend(batch)
         session.issues.extend(issues)
         session.done = done
@@ -256,6 +256,8 @@ class PayloadDoctorApp(App[int]):
         self.refresh_views(keep=first)
 
     def refresh_views(self, keep: DocPath | None) -> None:
+        if not self._alive:
+            return
         st = self.current
         if st is None:
             return
@@ -266,9 +268,14 @@ class PayloadDoctorApp(App[int]):
         self.query_one(ExchangeList).update_row(self._row(self.index or 0))
         self._update_status()
 
+    @property
+    def _alive(self) -> bool:
+        """False while the app shuts down: messages still in flight must not touch the widgets."""
+        return not (self._exit or self._closing or self._closed) and bool(self.query(DetailPane))
+
     def _show_detail(self, path: DocPath) -> None:
         st = self.current
-        if st is None:
+        if st is None or not self._alive:
             return
         here = [f for f in st.findings if doc_path(f) == path]
         self.query_one(DetailPane).show(path, resolve(st.document(), path) if path else st.document(),
@@ -291,7 +298,8 @@ class PayloadDoctorApp(App[int]):
         self.set_status("  ·  ".join(parts))
 
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        if self._alive:
+            self.query_one("#status", Static).update(text)
 
     # -- messages from widgets -------------------------------------------------------------
     @on(ExchangeList.Highlighted)
