@@ -33,6 +33,8 @@ class Reply:
     """``(event name or None, data)`` pairs sent as ``text/event-stream``."""
     cut_after: int | None = None
     """With ``sse``: stop after this many events and close the connection."""
+    pace: float = 0.0
+    """With ``sse``: seconds between two events (a server that trickles; capped like ``delay``)."""
 
 
 @dataclass
@@ -160,10 +162,16 @@ class FakeAPI:
                 events = reply.sse or []
                 if reply.cut_after is not None:
                     events = events[: reply.cut_after]
+                started = time.monotonic()
                 for name, data in events:
                     chunk = (f"event: {name}\n" if name else "") + f"data: {json.dumps(data)}\n\n"
-                    self.wfile.write(chunk.encode())
-                    self.wfile.flush()
+                    try:
+                        self.wfile.write(chunk.encode())
+                        self.wfile.flush()
+                    except OSError:  # the client stopped reading (a replay limit): done
+                        return
+                    if reply.pace and time.monotonic() - started < MAX_DELAY:
+                        time.sleep(reply.pace)
 
         class Server(ThreadingHTTPServer):
             def handle_error(self, request: Any, client_address: Any) -> None:

@@ -95,7 +95,7 @@ def test_malformed_records_name_file_and_line(tmp_path):
         f"{p}:3: call_type 'aembedding' is not a chat call (nothing to check)",
         f"{p}:4: no messages were logged (SpendLogs keep prompts only with store_prompts_in_spend_logs)",
         f"{p}:5: `messages` is dict, expected a list of messages",
-        f"{p}:6: invalid JSON at column 91: Invalid control character",
+        f"{p}:6: invalid JSON at column 91, in trace_id: Invalid control character",
     ]
 
 

@@ -170,3 +170,102 @@ def test_unsafe_fixes_terminate_without_errors_and_the_diff_replays(body):
     assert [f.code for f in res.errors_left] == []
     assert fix_payload(res.fixed, unsafe=True).fixed == res.fixed
     assert apply_patch(body, patch_from_diff(body, res.fixed)) == res.fixed
+
+
+# -- hostile payloads (issue 7): arbitrary JSON where the API expects structure ------------------------
+
+HOSTILE_TEXT = st.lists(st.one_of(
+    st.text(max_size=6), st.sampled_from(["\x1b[31m", "\x9b", "\r", "\u202e", "\u2066", "\ud800", "[bold]", "]",
+                                          "sk-ant-api03-" + "A" * 30, "Bearer abc123def456ghi789", "AKIAABCDEFGHIJKLMNOP",
+                                          "=", "\n", "\\", '"', "text", "tool_use", "user", "assistant"])),
+    max_size=6).map("".join)
+JSON_LEAVES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                        HOSTILE_TEXT)
+JSON_VALUES = st.recursive(JSON_LEAVES, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(HOSTILE_TEXT, inner, max_size=4)), max_leaves=25)
+HOSTILE_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
+                            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@st.composite
+def hostile_bodies(draw: st.DrawFn) -> dict[str, Any]:
+    """A real conversation with arbitrary JSON planted at arbitrary places (wrong types, hostile
+    text, extra keys), so the rules meet every shape a log can hold."""
+    body = copy.deepcopy(draw(conversations()))  # never mutate the shared WEATHER_TOOL
+    for _ in range(draw(st.integers(1, 4))):
+        target: Any = body
+        path = []
+        while isinstance(target, (dict, list)) and target and draw(st.booleans()):
+            key = draw(st.sampled_from(list(target) if isinstance(target, dict) else list(range(len(target)))))
+            path.append(key)
+            if not isinstance(target[key], (dict, list)):
+                break
+            target = target[key]
+        value = draw(JSON_VALUES)
+        if isinstance(target, dict):
+            target[draw(st.sampled_from([*list(target)[:6], "extra", "content", "type", "text"]))] = value
+        elif isinstance(target, list):
+            target.insert(draw(st.integers(0, len(target))), value)
+    return body
+
+
+@HOSTILE_SETTINGS
+@given(hostile_bodies())
+def test_hostile_bodies_check_and_fix_never_raise_and_findings_point_into_the_payload(body):
+    original = copy.deepcopy(body)
+    for f in findings(body):
+        if f.scope == "request" and f.path:
+            assert exists(body, f.path) or exists(body, f.path[:-1]), (f.code, f.dotted)
+    for unsafe in (False, True):
+        res = fix_payload(body, unsafe=unsafe)
+        assert res.stopped is None or "did not apply" not in res.stopped, res.stopped
+        assert apply_patch(body, patch_from_diff(body, res.fixed)) == res.fixed
+        again = fix_payload(res.fixed, unsafe=unsafe)
+        assert again.fixed == res.fixed or again.stopped, "fixing twice changed the payload again"
+    assert body == original
+
+
+@HOSTILE_SETTINGS
+@given(JSON_VALUES)
+def test_any_json_value_as_a_request_is_checked_without_raising(value):
+    from tui.core.check import check_request
+
+    check_request(value)
+    check_request({"model": "claude-sonnet-4-5-20250929", "max_tokens": 5, "messages": value})
+
+
+@HOSTILE_SETTINGS
+@given(JSON_VALUES)
+def test_exports_and_redaction_of_any_json_value_round_trip(value):
+    from tui.core.display import printable
+    from tui.core.export import EXPORTERS
+    from tui.core.export.curl import dump_json
+    from tui.core.formats.base import parse_json
+    from tui.core.redact import redact_value
+
+    text = dump_json(value)
+    text.encode("utf-8")  # always writable as UTF-8 (lone surrogates are escaped)
+    assert parse_json(text) == value  # and the same JSON value
+    once = redact_value(value)
+    assert redact_value(once) == once  # redaction is idempotent
+    body = {"model": "m", "max_tokens": 1, "messages": [{"role": "user", "content": "x"}], "v": value}
+    for exporter in EXPORTERS.values():
+        out = exporter(body)
+        out.encode("utf-8")
+    assert not any(c in printable(json.dumps(value, ensure_ascii=False)) for c in "\x1b\x9b\r\u202e\ud800")
+
+
+@HOSTILE_SETTINGS
+@given(JSON_VALUES, st.data())
+def test_a_cut_json_text_always_gets_a_located_one_line_message(value, data):
+    from tui.core.formats.base import JSON_ERRORS, json_problem, parse_json
+
+    text = json.dumps({"messages": [value]})
+    cut = data.draw(st.integers(0, len(text) - 1))
+    try:
+        parse_json(text[:cut])
+    except JSON_ERRORS as exc:
+        message = json_problem(exc)
+        assert message and "\n" not in message
+    else:  # a prefix of an object never parses
+        raise AssertionError(f"{text[:cut]!r} parsed")

@@ -17,6 +17,7 @@ from typing import Any
 from tui.core.check import check_exchange, summarize
 from tui.core.findings import Finding
 from tui.core.model import Exchange, LoadIssue, Source
+from tui.core.redact import redact_text
 from tui.core.repair.history import History
 
 CACHE = 32
@@ -93,8 +94,8 @@ def summarize_state(state: ExchangeState) -> Summary:
     ex = state.exchange
     counts = state.counts
     status = str(ex.status) if ex.status is not None else ("err" if ex.error else "—")
-    return Summary(ex.source.record, (ex.started_at or "")[11:19], ex.model or "?", status,
-                   _count(state.request), counts["error"], counts["warning"], search_text(state))
+    return Summary(ex.source.record, (ex.started_at or "")[11:19], redact_text(ex.model or "?"), status,
+                   _count(state.request), counts["error"], counts["warning"], redact_text(search_text(state)))
 
 
 def search_text(state: ExchangeState) -> str:

@@ -36,6 +36,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         except LoadError as exc:
             report.error = str(exc)
             err.print(output.printable(str(exc)), style="red")
+            if args.format == "github":
+                print(output.github_problem(str(path), None, str(exc)))
             unreadable = True
             continue
         report.format = log.format
@@ -57,6 +59,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             if isinstance(rec, LoadIssue):
                 report.issues.append(str(rec))
                 err.print(output.printable(str(rec)), style="red")
+                if args.format == "github":
+                    print(output.github_problem(str(path), rec.line, str(rec)))
                 unreadable = True
                 continue
             report.records += 1

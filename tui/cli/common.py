@@ -66,6 +66,8 @@ def load_requests(path: str, record: int | None) -> tuple[list[Exchange], list[L
     issues: list[LoadIssue] = []
     for rec in log:
         if isinstance(rec, LoadIssue):
+            if record is not None and rec.record == record:
+                raise UsageError(str(rec))  # the record asked for is the one that cannot be read
             issues.append(rec)
         elif record is None or rec.source.record == record:
             exchanges.append(rec)

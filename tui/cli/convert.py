@@ -42,7 +42,17 @@ DIALECTS = ("anthropic", "openai-chat", "openai-responses")
 
 
 def _line(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
+    """One JSONL line: UTF-8, with ``\\uXXXX`` escapes for lone surrogates (which UTF-8 cannot
+    hold: the line must load again) and for characters that act on a terminal."""
+    from tui.core.display import escape_invisible_json
+
+    text = json.dumps(value, ensure_ascii=False)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        data = json.dumps(value, ensure_ascii=True).encode("ascii")
+        return data + b"\n"
+    return escape_invisible_json(text).encode("utf-8") + b"\n"
 
 
 def _native(ex: Exchange, redact: bool) -> tuple[Any, list[str]]:

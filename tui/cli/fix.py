@@ -1,4 +1,9 @@
-"""`payload-doctor fix`: repaired request bodies, or a structural diff; the input is never touched."""
+"""`payload-doctor fix`: repaired request bodies, or a structural diff.
+
+The input is never touched, except with ``--in-place``: then the repaired log is written over it
+(atomically) only after the original was copied to ``<input>.bak`` (refused if that exists,
+unless ``--force``), and every record that needed no repair stays byte for byte.
+"""
 
 from __future__ import annotations
 
@@ -51,6 +56,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     src = Path(args.file)
+    if args.in_place and (args.diff or args.output):
+        raise UsageError("--in-place writes over FILE: it cannot be combined with "
+                         + ("--diff" if args.diff else "-o"))
     exchanges, issues = load_requests(args.file, args.record)
     err = output.console(sys.stderr)
     for issue in issues:
@@ -62,7 +70,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         _report(err, ex, res)
     errors_left = sum(len(res.errors_left) for _, res in results)
 
-    if args.diff:
+    if args.in_place:
+        _in_place(src, results, err, args.force)
+    elif args.diff:
         from tui.core.diff import diff_payloads, render_diff
 
         out = output.console()
@@ -73,15 +83,16 @@ def cmd_fix(args: argparse.Namespace) -> int:
     else:
         many = len(results) != 1 or args.record is None and _is_multi(src)
         dest = Path(args.output) if args.output else default_output(src, many)
-        if dest.resolve() == src.resolve():
-            raise UsageError(f"{dest}: refusing to overwrite the input; choose another -o")
+        if dest.resolve() == src.resolve() or same_file(dest, src):
+            raise UsageError(f"{dest}: refusing to overwrite the input; choose another -o "
+                             f"(or --in-place, which keeps a .bak)")
         if args.output and dest.exists() and not args.force:
             raise UsageError(f"{dest} exists; add --force to replace it")
         bodies = [res.fixed if args.no_redact else redact_value(res.fixed) for _, res in results]
         if many:
-            data = "".join(json.dumps(b, ensure_ascii=False) + "\n" for b in bodies)
+            data = "".join(_dumps(b) + "\n" for b in bodies)
         else:
-            data = json.dumps(bodies[0], ensure_ascii=False, indent=2) + "\n"
+            data = _dumps(bodies[0], indent=2) + "\n"
         write_atomic(dest, data, overwrite=True)
         err.print(f"wrote {output.printable(str(dest))} ({len(bodies)} request "
                   f"bod{'ies' if len(bodies) != 1 else 'y'}"
@@ -89,6 +100,71 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if issues:
         return Exit.USAGE
     return Exit.FINDINGS if errors_left else Exit.OK
+
+
+def _dumps(body: object, indent: int | None = None) -> str:
+    """JSON text that UTF-8 can hold: ``\\uXXXX`` escapes when the body has lone surrogates."""
+    text = json.dumps(body, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, ensure_ascii=True, indent=indent)
+    return text
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Both exist and are the same file (a symlink or hard link to the input counts)."""
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _in_place(src: Path, results: list[tuple[Exchange, FixResult]], err: object, force: bool) -> None:
+    """``fix --in-place``: FILE.bak first (refused if it exists, unless --force), then the
+    repaired log over FILE, atomically; nothing is written when nothing changed."""
+    from tui.core.export.atomic import atomic_writer, copy_atomic
+    from tui.core.formats import LoadError, open_log
+    from tui.core.repair.inplace import REWRITABLE, CannotRewrite, rewrite_document, rewrite_jsonl
+
+    con = err  # a rich Console
+    try:
+        fmt = open_log(src).format
+    except LoadError as exc:  # pragma: no cover - load_requests read it a moment ago
+        raise UsageError(str(exc)) from exc
+    if fmt not in REWRITABLE:
+        why = "it is gzip-compressed" if fmt.endswith(".gz") else f"it is a {fmt} log"
+        raise UsageError(f"{src}: cannot fix in place: {why}; --in-place rewrites raw Anthropic "
+                         f"JSON/JSONL logs only (write the repaired bodies with -o instead)")
+    if not src.is_file() or src.is_symlink():
+        raise UsageError(f"{src}: cannot fix in place: not a regular file")
+    fixed = {ex.source.record: res.fixed for ex, res in results if res.changed}
+    if not fixed:
+        con.print(f"nothing to change; {output.printable(str(src))} left as it is")  # type: ignore[attr-defined]
+        return
+    bak = src.with_name(src.name + ".bak")
+    if bak.exists() and not force:
+        raise UsageError(f"{bak} exists; add --force to replace it (it may be the only copy of an "
+                         f"earlier original)")
+    try:
+        # The repaired log is complete in a temporary file before FILE.bak is made, and FILE is
+        # replaced (one rename) only once FILE.bak is on disk: a failure at any step leaves FILE
+        # as it was.
+        with atomic_writer(src, overwrite=True) as fh:
+            if fmt == "anthropic-json":
+                fh.write(rewrite_document(src, fixed))
+            else:
+                rewrite_jsonl(src, fixed, fh)
+            copy_atomic(src, bak, overwrite=force)
+    except CannotRewrite as exc:
+        raise UsageError(f"cannot fix in place: {exc}; {src} is unchanged") from exc
+    except FileExistsError as exc:
+        raise UsageError(f"{bak} exists; add --force to replace it; {src} is unchanged") from exc
+    except OSError as exc:
+        raise UsageError(f"{src}: cannot fix in place: {exc.strerror or exc}; the file is unchanged") from exc
+    n = len(fixed)
+    con.print(f"fixed {n} record{'s' * (n != 1)} in place in {output.printable(str(src))}; "  # type: ignore[attr-defined]
+              f"the original is in {output.printable(str(bak))}")
 
 
 def _is_multi(path: Path) -> bool:

@@ -7,6 +7,7 @@ replay adds 3 (structural), 4 (transient budget exhausted) and 5 (client: key/pe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -34,14 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ignore", action="append", metavar="CODES", help="skip these rules")
     c.set_defaults(func=check.cmd_check)
 
-    f = sub.add_parser("fix", help="repair the request bodies of a log (the input is never modified)")
+    f = sub.add_parser("fix", help="repair the request bodies of a log (the input is modified only "
+                                   "with --in-place, after a .bak copy)")
     f.add_argument("file", metavar="FILE")
     f.add_argument("--record", type=int, default=None, help="only this record (0-based)")
     f.add_argument("--unsafe-fixes", action="store_true",
                    help="also apply fixes that drop or invent content")
     f.add_argument("--diff", action="store_true", help="print the structural diff; write nothing")
     f.add_argument("-o", "--output", metavar="OUT", help="where to write (default: <name>.fixed.json[l])")
-    f.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    f.add_argument("--in-place", action="store_true",
+                   help="write the repaired log over FILE (raw Anthropic JSON/JSONL), after copying the "
+                        "original to FILE.bak; every record that needed no fix stays byte for byte")
+    f.add_argument("--force", action="store_true", help="replace OUT (or, with --in-place, FILE.bak) if it exists")
     f.add_argument("--no-redact", action="store_true", help="keep secrets found in the payload")
     f.add_argument("--select", action="append", metavar="CODES", help="only fix these rules")
     f.add_argument("--ignore", action="append", metavar="CODES", help="never fix these rules")
@@ -80,6 +85,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return Exit.OK
+    except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - the last line of defence
+        # Hostile input must never end in a traceback: one line, exit code 2.  The test-suite
+        # (PAYLOAD_DOCTOR_STRICT=1) and PAYLOAD_DOCTOR_DEBUG=1 re-raise, so a bug stays visible.
+        if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1" or os.environ.get("PAYLOAD_DOCTOR_DEBUG") == "1":
+            raise
+        print(f"payload-doctor: {printable(_crash_line(exc, argv))}", file=sys.stderr)
+        return Exit.USAGE
+
+
+def _crash_line(exc: BaseException, argv: Sequence[str]) -> str:
+    from tui.core.redact import redact_text
+
+    what = " ".join(argv[:2])
+    if isinstance(exc, MemoryError):
+        return f"{what}: out of memory (the input is too large to process here)"
+    if isinstance(exc, RecursionError):
+        return f"{what}: the input is nested too deeply to process"
+    detail = redact_text(str(exc))[:300]
+    return (f"{what}: internal error: {type(exc).__name__}: {detail} — please report it; "
+            f"PAYLOAD_DOCTOR_DEBUG=1 shows the traceback")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
-from tui.core.display import printable
+from tui.core.display import escape_invisible_json, printable
 from tui.core.findings import Finding, Severity
 from tui.core.model import Source
 
@@ -98,7 +98,7 @@ def json_report(files: list[FileReport], items: list[Located], counts: dict[str,
         "findings": [i.finding.to_json(i.source.file, i.source.record) for i in items],
         "summary": counts,
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    return escape_invisible_json(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -112,9 +112,18 @@ def github_line(item: Located) -> str:
     """A GitHub Actions workflow command: the finding shows as an annotation on the PR."""
     f = item.finding
     level = {"error": "error", "warning": "warning", "info": "notice"}[f.severity.value]
-    props = [f"file={_gh_escape(item.source.file, True)}"]
+    props = [f"file={_gh_escape(printable(item.source.file), True)}"]
     if item.source.line is not None:
         props.append(f"line={item.source.line}")
     props.append(f"title={_gh_escape(f'{f.code} {f.name}', True)}")
     where = f"record {item.source.record}" + (f" {f.dotted}" if f.dotted else "")
     return f"::{level} {','.join(props)}::{_gh_escape(printable(f'{where}: {f.message}'))}"
+
+
+def github_problem(file: str, line: int | None, message: str) -> str:
+    """An input problem (unreadable file or record) as a GitHub ``::error`` annotation."""
+    props = [f"file={_gh_escape(printable(file), True)}"]
+    if line is not None:
+        props.append(f"line={line}")
+    props.append("title=unreadable input")
+    return f"::error {','.join(props)}::{_gh_escape(printable(message))}"

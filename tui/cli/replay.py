@@ -85,14 +85,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(json.dumps({"input_tokens": tokens}))
         return Exit.STRUCTURAL if findings else Exit.OK
 
-    def on_progress(text: str) -> None:
+    from tui.core.redact import StreamRedactor
+
+    def show(text: str) -> None:
         sys.stderr.write(output.printable(text))
         sys.stderr.flush()
+
+    progress = StreamRedactor(show)  # a key can arrive split over two deltas
+
+    def on_progress(text: str) -> None:
+        progress.feed(text)
 
     result = asyncio.run(replay(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
                                 if a.wait is None else err.print(f"  waiting {a.wait:.2f} s ({a.wait_reason})"),
                                 on_progress=on_progress if args.stream else None))
     if args.stream:
+        progress.close()
         sys.stderr.write("\n")
     style = "bold green" if result.outcome == "success" else "bold red"
     err.print(f"{result.outcome}: {output.printable(result.summary)}", style=style)
@@ -115,12 +123,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
         n = append_replay(log, result, ex.source)
         err.print(f"appended {n} attempt{'s' * (n != 1)} to {output.printable(str(log))}")
     if result.response is not None:
+        from tui.core.display import escape_invisible_json
+        from tui.core.redact import redact_text, redact_value
         from tui.core.replay.compare import compare_responses
 
         for d in compare_responses(ex.response, result.response):
-            err.print(f"vs logged response: {d.field}: {output.printable(str(d.logged))} → "
-                      f"{output.printable(str(d.replayed))}")
-        print(json.dumps(result.response, ensure_ascii=False, indent=2))
+            err.print(f"vs logged response: {d.field}: {output.printable(redact_text(str(d.logged)))} → "
+                      f"{output.printable(redact_text(str(d.replayed)))}")
+        response = result.response if args.no_redact else redact_value(result.response)
+        print(escape_invisible_json(json.dumps(response, ensure_ascii=False, indent=2)))
     return result.exit_code
 
 
@@ -142,4 +153,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     r.add_argument("--base-url", help="API base URL (default: $ANTHROPIC_BASE_URL or the official one)")
     r.add_argument("--save", metavar="LOG", default=None,
                    help="append attempts to this JSONL log (default: <name>.replays.jsonl; '-' = none)")
+    r.add_argument("--no-redact", action="store_true",
+                   help="print the response with its secrets (the replay log is always redacted)")
     r.set_defaults(func=cmd_replay)

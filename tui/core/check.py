@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tui.core.findings import Finding, Severity, Violation
+from tui.core.redact import contains_secret, redact_text
 from tui.core.model import Exchange, Source
 from tui.core.rules.context import CheckContext
 from tui.core.rules.registry import Rule, get_rule, select_rules
@@ -16,16 +18,21 @@ _STRICT = os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1"
 
 
 def _finding(rule: Rule, v: Violation) -> Finding:
+    # Messages and fix titles quote the payload (a model name, a tool name, an error text): they
+    # are masked here, once, so no front end can show a secret a rule happened to quote.
+    fix = v.fix
+    if fix is not None and contains_secret(fix.title):
+        fix = replace(fix, title=redact_text(fix.title))
     return Finding(
         code=rule.code,
         name=rule.name,
         severity=v.severity or rule.severity,
-        message=v.message,
+        message=redact_text(v.message),
         path=tuple(v.path),
         scope=v.scope,
         related=tuple(tuple(r) for r in v.related),
-        api_error=v.api_error,
-        fix=v.fix,
+        api_error=redact_text(v.api_error) if v.api_error else v.api_error,
+        fix=fix,
         reference=rule.references,
     )
 

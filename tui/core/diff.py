@@ -99,7 +99,7 @@ def _identity(item: Any, list_path: Path) -> Identity:
     """What makes two list items "the same thing" even when their contents differ."""
     if isinstance(item, dict):
         kind = item.get("type")
-        if kind in _USE_TYPES and isinstance(item.get("id"), str):
+        if isinstance(kind, str) and kind in _USE_TYPES and isinstance(item.get("id"), str):
             return ("use", item["id"])
         if isinstance(item.get("tool_use_id"), str):
             return ("result", str(kind), item["tool_use_id"])

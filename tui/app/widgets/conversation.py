@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.app.labels import DocPath, Marks, Pairs, block_label, message_label, with_mark
 from tui.core.display import one_line
+from tui.core.redact import redact_value
 
 MAX_CHILDREN = 20_000
 """A list longer than this shows its first entries and a note (a tree is not a data dump)."""
@@ -59,8 +60,11 @@ class ConversationTree(Tree[NodeRef]):
 
     # -- building --------------------------------------------------------------------------
     def show(self, doc: dict[str, Any], marks: Marks, *, keep: DocPath | None = None) -> None:
-        """Rebuild for a new document; re-reveal ``keep`` (the node the user was on)."""
-        self.doc = doc
+        """Rebuild for a new document; re-reveal ``keep`` (the node the user was on).
+
+        Labels are built from a redacted copy: a key pasted into a prompt is never drawn.
+        """
+        self.doc = redact_value(doc)
         self.marks = marks
         self.pairs = Pairs.of(doc.get("request"))
         self.clear()

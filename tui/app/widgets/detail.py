@@ -15,16 +15,19 @@ from textual.widgets import Static
 from tui.app.labels import MARK, DocPath
 from tui.core.display import printable
 from tui.core.findings import Finding
+from tui.core.redact import redact_value
 from tui.core.rules.registry import get_rule
 
 LONG = 300
 KEEP = 200
+FULL_LIMIT = 20_000
+"""Even "full" view stops here: highlighting costs ~5 s per MB on the UI thread (c copies it all)."""
 
 
 def elide(value: Any, full: bool = False, key: str | None = None) -> Any:
     """Shorten long strings and base64 payloads for display (the data itself is untouched)."""
     if full:
-        return value
+        return _cap(value)
     if isinstance(value, str):
         if key in ("data", "signature") and len(value) > 80:
             return f"<{len(value):,} chars of {'base64' if key == 'data' else 'signature'}>"
@@ -38,9 +41,20 @@ def elide(value: Any, full: bool = False, key: str | None = None) -> Any:
     return value
 
 
+def _cap(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > FULL_LIMIT:
+        return value[:FULL_LIMIT] + f"… [first {FULL_LIMIT:,} of {len(value):,} chars; c copies all]"
+    if isinstance(value, dict):
+        return {k: _cap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cap(v) for v in value]
+    return value
+
+
 def json_view(value: Any, full: bool = False) -> Syntax:
+    """The value as highlighted JSON, secrets masked (display is an output like any export)."""
     try:
-        text = json.dumps(elide(value, full), ensure_ascii=False, indent=2)
+        text = json.dumps(elide(redact_value(value), full), ensure_ascii=False, indent=2)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     safe = "\n".join(printable(line) for line in text.splitlines())

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def _umask() -> int:
@@ -95,3 +98,62 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False,
         raise
     _fsync_dir(directory)
     return path
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, overwrite: bool = False, mode: int | None = None) -> Iterator[BinaryIO]:
+    """``with atomic_writer(path) as fh: fh.write(...)``: the streaming form of
+    :func:`write_atomic`, for outputs too large to hold in memory (a log rewritten in place).
+
+    The file appears at ``path`` only when the block ends without an exception, under the same
+    rules as :func:`write_atomic` (no replacing unless ``overwrite``; the replaced file's mode is
+    kept); on any error the temporary file is removed and ``path`` is untouched.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not overwrite and path.exists():
+        raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                              "(pass overwrite=True to replace it)")
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o777 if overwrite else None
+        except OSError:
+            mode = None
+        if mode is None:
+            mode = 0o666 & ~_umask()
+    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                                      "(pass overwrite=True to replace it)") from None
+            except OSError:
+                if path.exists():
+                    raise FileExistsError(f"{path} already exists; refusing to overwrite it "
+                                          "(pass overwrite=True to replace it)") from None
+                os.replace(tmp, path)
+            else:
+                tmp.unlink()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    _fsync_dir(directory)
+
+
+def copy_atomic(src: Path, dest: Path, *, overwrite: bool = False) -> Path:
+    """Copy ``src`` to ``dest`` byte for byte (streamed, atomically, keeping ``src``'s mode)."""
+    with open(src, "rb") as fin, atomic_writer(dest, overwrite=overwrite,
+                                               mode=os.stat(src).st_mode & 0o777) as fout:
+        shutil.copyfileobj(fin, fout, 8 << 20)
+    return Path(dest)

@@ -13,20 +13,25 @@ import re
 import shlex
 from typing import Any
 
+from tui.core.display import escape_invisible_json
+
 ANTHROPIC_VERSION = "2023-06-01"
 _PLAIN = re.compile(r"^[A-Za-z0-9._,:/ -]*$")  # safe inside double quotes as it is
 
 
 def dump_json(body: Any) -> str:
     """``json.dumps(body, ensure_ascii=False, indent=2)`` — the same JSON in every case, but with
-    ``\\uXXXX`` escapes when the body holds lone surrogates (legal in JSON text, not encodable as
-    UTF-8), and on one line when it is nested too deeply for the indenting encoder."""
+    ``\\uXXXX`` escapes for lone surrogates (legal in JSON text, not encodable as UTF-8) and for
+    characters that act on a terminal or hide text (C1 controls, bidi overrides: see
+    :func:`tui.core.display.escape_invisible_json`), and on one line when it is nested too deeply
+    for the indenting encoder."""
     ascii_only = False
     while True:
         try:
             text = json.dumps(body, ensure_ascii=ascii_only, indent=2)
         except RecursionError:
             text = json.dumps(body, ensure_ascii=ascii_only)  # the C encoder: no Python recursion
+        text = escape_invisible_json(text)  # lone surrogates and terminal controls as \uXXXX
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:

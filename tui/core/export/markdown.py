@@ -255,4 +255,14 @@ def to_markdown(body: dict[str, Any], findings: Sequence[Finding], *, api_error:
         idx = focus_indexes(findings, error, safe, len(messages), max(0, context))
         out += ["## Messages", ""] + _messages(safe, idx)
     out.append("*Secrets in this report were redacted by Payload Doctor.*")
-    return "\n".join(out) + "\n"
+    return visible_controls("\n".join(out)) + "\n"
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+
+
+def visible_controls(text: str) -> str:
+    """Terminal controls, carriage returns, bidi and invisible characters as ``\\uXXXX``: a
+    reproduction is read in terminals and on web pages, where they would act or hide text.  In the
+    fenced JSON (where ``json.dumps`` already escaped C0 controls) ``\\uXXXX`` is the same JSON."""
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

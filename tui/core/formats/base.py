@@ -8,11 +8,14 @@ specific formats go first and the raw-Anthropic fallbacks last (FORMATS.md §2).
 from __future__ import annotations
 
 import json
+import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, BinaryIO
 
+from tui.core.display import size_text
 from tui.core.formats.reader import Opened
 from tui.core.model import Exchange, LoadIssue
 
@@ -23,23 +26,245 @@ DOCUMENT_LIMIT = 512 * 1024 * 1024
 """Single JSON documents larger than this are not parsed whole (a clear error instead)."""
 
 
+INT_DIGITS_LIMIT = sys.get_int_max_str_digits() or 4300
+"""Python's limit on the digits of an integer it converts (4,300 unless configured)."""
+PATH_SHOWN = 10
+"""Components of a deep JSON path shown in a message before it is shortened with ``…``."""
+
+
+class JSONProblem(ValueError):
+    """A JSON text that cannot be read, with where: ``str()`` is one phrase naming the path."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class DuplicateKeyObject(dict):  # type: ignore[type-arg]
+    """A JSON object that had a key more than once: ``duplicates`` maps each such key to how many
+    times it occurred.  The last value wins (as in Python's and JavaScript's parsers); rule F004
+    reports it, because other parsers on the way may keep the first or refuse the document."""
+
+    duplicates: dict[str, int]
+
+
+DUPLICATES_SEEN = 0
+"""How many objects with duplicate keys this process has parsed (F004 skips its walk while 0)."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    d = dict(pairs)
+    if len(d) == len(pairs):
+        return d
+    global DUPLICATES_SEEN
+    DUPLICATES_SEEN += 1
+    dup = DuplicateKeyObject(d)
+    counts: dict[str, int] = {}
+    for k, _ in pairs:
+        counts[k] = counts.get(k, 0) + 1
+    dup.duplicates = {k: n for k, n in counts.items() if n > 1}
+    return dup
+
+
+class _NotFinite(ValueError):
+    pass
+
+
 def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    raise _NotFinite(f"{name} is not valid JSON")
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (_INF, -_INF):
+        raise _NotFinite("out of range")
+    return value
+
+
+_INF = float("inf")
 
 
 def parse_json(text: str | bytes) -> Any:
-    """``json.loads`` that rejects NaN/Infinity (the API and every other tool reject them)."""
-    return json.loads(text, parse_constant=_no_constants)
+    """``json.loads`` that rejects NaN/Infinity and numbers too large for a float (the API and
+    every other tool reject them) and flags objects with duplicate keys
+    (:class:`DuplicateKeyObject`).  Errors are :class:`JSONProblem` (a ``ValueError``) naming the
+    path where the text goes wrong; ``json.JSONDecodeError`` (also a ``ValueError``) for syntax."""
+    if isinstance(text, (bytes, bytearray)):
+        # UTF-8 only: json.loads(bytes) would guess UTF-16/32 from NUL bytes and mis-report them.
+        text = bytes(text).decode("utf-8-sig" if text.startswith(b"\xef\xbb\xbf") else "utf-8")
+    try:
+        return json.loads(text, parse_constant=_no_constants, parse_float=_float, object_pairs_hook=_object)
+    except json.JSONDecodeError:
+        raise
+    except UnicodeDecodeError:
+        raise
+    except RecursionError:
+        raise _too_deep(text) from None
+    except _NotFinite:
+        raise _bad_number(text) from None
+    except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise _long_integer(text) from None
+        raise
+
+
+# -- where a JSON text goes wrong --------------------------------------------------------------
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[{}\[\],:]|[^\s{}\[\],:"]+')
+
+
+class _Frame:
+    __slots__ = ("is_obj", "key", "index", "in_value")
+
+    def __init__(self, is_obj: bool) -> None:
+        self.is_obj = is_obj
+        self.key: str | None = None
+        self.index = 0
+        self.in_value = not is_obj
+
+
+def _text(doc: str | bytes) -> str:
+    if isinstance(doc, (bytes, bytearray)):
+        doc = bytes(doc)
+        if doc.startswith(b"\xef\xbb\xbf"):
+            doc = doc[3:]
+        return doc.decode("utf-8", "replace")
+    return doc
+
+
+def _path_of(stack: list[_Frame]) -> tuple[str | int, ...]:
+    out: list[str | int] = []
+    for f in stack:
+        if f.is_obj:
+            if not f.in_value or f.key is None:
+                break
+            out.append(f.key)
+        else:
+            out.append(f.index)
+    return tuple(out)
+
+
+def locate(doc: str | bytes, *, pos: int | None = None,
+           stop: Callable[[str, int], bool] | None = None) -> tuple[int | None, tuple[str | int, ...], int]:
+    """Scan a (possibly broken) JSON text without recursion: ``(position, path, depth)`` of the
+    first token at or after ``pos`` (an error offset), or of the first token for which
+    ``stop(token, depth)`` is true; ``(None, (), max depth)`` if neither happens."""
+    text = _text(doc)
+    stack: list[_Frame] = []
+    deepest = 0
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        start = m.start()
+        if pos is not None and m.end() > pos:
+            return start, _path_of(stack), len(stack)
+        if stop is not None and stop(tok, len(stack)):
+            return start, _path_of(stack), len(stack)
+        top = stack[-1] if stack else None
+        if tok in ("{", "["):
+            stack.append(_Frame(tok == "{"))
+            deepest = max(deepest, len(stack))
+        elif tok in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif tok == ",":
+            if top is not None:
+                if top.is_obj:
+                    top.in_value, top.key = False, None
+                else:
+                    top.index += 1
+        elif tok == ":":
+            if top is not None and top.is_obj:
+                top.in_value = True
+        elif top is not None and top.is_obj and not top.in_value and tok.startswith('"'):
+            try:
+                top.key = json.loads(tok)
+            except ValueError:
+                top.key = tok.strip('"')
+    return None, _path_of(stack) if pos is not None else (), deepest
+
+
+def show_path(path: tuple[str | int, ...]) -> str:
+    """A JSON path for a message: dotted, shortened when deep, ``the top level`` when empty."""
+    if not path:
+        return "the top level"
+    shown = ".".join(printable_key(p) for p in path[:PATH_SHOWN])
+    if len(path) > PATH_SHOWN:
+        shown += "…"
+    return shown
+
+
+def printable_key(p: str | int) -> str:
+    from tui.core.display import one_line
+
+    return one_line(str(p), 40)
+
+
+def _too_deep(doc: str | bytes) -> JSONProblem:
+    limit = max(50, sys.getrecursionlimit() - 100)
+    _, path, _ = locate(doc, stop=lambda tok, d: d >= limit and tok in ("{", "["))
+    return JSONProblem(f"JSON nested too deeply to read (deeper than {limit:,} levels) at {show_path(path)}",
+                       path)
+
+
+def _bad_number(doc: str | bytes) -> JSONProblem:
+    def bad(tok: str, _: int) -> bool:
+        if tok in ("NaN", "Infinity", "-Infinity"):
+            return True
+        if tok[:1] in "-0123456789" and any(c in tok for c in ".eE"):
+            try:
+                return float(tok) in (_INF, -_INF)
+            except ValueError:
+                return False
+        return False
+
+    at, path, _ = locate(doc, stop=bad)
+    if at is None:
+        return JSONProblem("a number is not finite (NaN, Infinity or out of range)")
+    tok = _TOKEN.match(_text(doc), at)
+    word = tok.group() if tok else "?"
+    if word in ("NaN", "Infinity", "-Infinity"):
+        return JSONProblem(f"{word} is not valid JSON, at {show_path(path)} (the API accepts only finite numbers)",
+                           path)
+    shown = word if len(word) <= 24 else word[:12] + "…" + word[-8:]
+    return JSONProblem(f"the number {shown} at {show_path(path)} is out of range (too large for a "
+                       f"64-bit float; the API would reject it)", path)
+
+
+def _long_integer(doc: str | bytes) -> JSONProblem:
+    def long(tok: str, _: int) -> bool:
+        return tok[:1] in "-0123456789" and len(tok.lstrip("-")) > INT_DIGITS_LIMIT and tok.lstrip("-").isdigit()
+
+    at, path, _ = locate(doc, stop=long)
+    digits = 0
+    if at is not None:
+        tok = _TOKEN.match(_text(doc), at)
+        digits = len(tok.group().lstrip("-")) if tok else 0
+    many = f"{digits:,} digits" if digits else f"more than {INT_DIGITS_LIMIT:,} digits"
+    return JSONProblem(f"a number with {many} at {show_path(path)} is too long to read (at most "
+                       f"{INT_DIGITS_LIMIT:,} digits; the API would reject it)", path)
 
 
 def json_problem(exc: BaseException) -> str:
-    """One phrase for why a JSON value could not be read."""
+    """One phrase for why a JSON value could not be read, naming the path where it goes wrong."""
     if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON at column {exc.colno}: {exc.msg.removesuffix(' at')}"
+        try:
+            _, path, _ = locate(exc.doc, pos=exc.pos)
+        except Exception:  # noqa: BLE001 - the location is a courtesy; never fail the message
+            path = ()
+        where = f", in {show_path(path)}" if path else ""
+        return f"invalid JSON at column {exc.colno}{where}: {exc.msg.removesuffix(' at')}"
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply to read"
     if isinstance(exc, UnicodeDecodeError):
-        return f"not valid UTF-8 (byte {exc.start})"
+        where = ""
+        if isinstance(exc.object, (bytes, bytearray)):
+            try:
+                prefix = bytes(exc.object[:exc.start]).decode("utf-8", "replace")
+                _, path, _ = locate(prefix + '"', pos=len(prefix))
+                where = f", in {show_path(path)}" if path else ""
+            except Exception:  # noqa: BLE001
+                where = ""
+        return f"not valid UTF-8 (byte {exc.start}{where})"
     return str(exc)
 
 
@@ -104,9 +329,13 @@ class Sniff:
                 if not line or line.strip():
                     break
             rest = f.read(4096)
-            while rest and not rest.strip():
-                rest = f.read(4096)
-        return line, bool(rest.strip())
+            skipped = 0
+            while rest and not rest.strip() and skipped < FIRST_LINE_LIMIT:
+                skipped += len(rest)
+                rest = f.read(64 * 1024)
+        # After FIRST_LINE_LIMIT bytes of blank space, call it "more follows": the JSONL reader
+        # skips blank lines one bounded read at a time, never a whole document.
+        return line, bool(rest.strip()) or skipped >= FIRST_LINE_LIMIT
 
     @cached_property
     def is_json(self) -> bool:
@@ -116,11 +345,20 @@ class Sniff:
     def _document(self) -> tuple[Any, BaseException | None]:
         if self.is_jsonl:  # a complete object then more lines: never one document, don't read it all
             return None, ValueError("the file is JSONL, not one JSON document")
+        too_big = ValueError(f"a single JSON document over {size_text(DOCUMENT_LIMIT)} is not read whole "
+                             f"(split it into JSONL, one record per line)")
+        if not self.opened.compressed:
+            try:
+                size = self.opened.path.stat().st_size
+            except OSError as exc:
+                return None, ValueError(f"cannot read: {exc.strerror or exc}")
+            if size > DOCUMENT_LIMIT:  # known before reading a byte: never read it into memory
+                return None, ValueError(f"the file is {size_text(size)}: {too_big}")
         try:
             with self.opened.open() as f:
                 data = f.read(DOCUMENT_LIMIT + 1)
             if len(data) > DOCUMENT_LIMIT:
-                return None, ValueError(f"a single JSON document over {DOCUMENT_LIMIT >> 20} MB is not read whole")
+                return None, too_big
             return parse_json(data), None
         except JSON_ERRORS as exc:
             return None, exc
@@ -150,13 +388,105 @@ class Format:
     read: Read
 
 
+class LineTooLong(ValueError):
+    """A line over :data:`LINE_LIMIT` bytes: skipped without being held in memory."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"the line is over {size_text(limit)} ({size_text(size)}); lines larger than "
+                         f"{size_text(limit)} are not read")
+        self.size = size
+
+
+LINE_LIMIT = DOCUMENT_LIMIT
+"""The longest line a line-oriented reader holds in memory; longer ones are skipped in
+:data:`LINE_CHUNK` pieces and reported (a 2 GB line never becomes a 2 GB ``bytes``)."""
+LINE_CHUNK = 1 << 20
+
+
+def _skip_line(f: BinaryIO) -> int:
+    """Read past the rest of the current line (newline included) in fixed blocks; return how
+    many bytes that was.  The stream is left just after the newline (plain, seekable files)."""
+    buf = bytearray(8 << 20)
+    total = 0
+    while True:
+        n = f.readinto(buf)  # type: ignore[attr-defined]
+        if not n:
+            return total
+        nl = buf.find(b"\n", 0, n)
+        if nl >= 0:
+            f.seek(nl + 1 - n, 1)
+            return total + nl + 1
+        total += n
+
+
+def bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int, int, bytes | LineTooLong]]:
+    """``(line number, byte offset, line or LineTooLong)`` for every line of a binary stream.
+
+    At most :data:`LINE_LIMIT` bytes of one line are ever held (read at call time: tests lower
+    it).  With ``seekable`` (a plain file, not gzip) a long line is first measured without being
+    kept, so a line over the limit costs no memory at all; otherwise it is gathered up to the
+    limit and then skipped a chunk at a time.
+    """
+    limit = LINE_LIMIT
+    offset = 0
+    lineno = 0
+    while True:
+        line = f.readline(LINE_CHUNK)
+        if not line:
+            return
+        lineno += 1
+        start = offset
+        if line.endswith(b"\n") or len(line) < LINE_CHUNK:
+            offset += len(line)
+            yield lineno, start, line
+            continue
+        if seekable:
+            at = f.tell() - len(line)
+            size = len(line) + _skip_line(f)
+            offset += size
+            if size > limit:
+                yield lineno, start, LineTooLong(size, limit)
+                continue
+            after = f.tell()
+            f.seek(at)
+            data = f.read(size)
+            f.seek(after)
+            yield lineno, start, data
+            continue
+        parts = [line]
+        size = len(line)
+        while size <= limit:
+            more = f.readline(LINE_CHUNK)
+            if not more:
+                break
+            parts.append(more)
+            size += len(more)
+            if more.endswith(b"\n"):
+                break
+        if size <= limit:
+            offset += size
+            yield lineno, start, b"".join(parts)
+            continue
+        parts.clear()
+        last = b""
+        while not last.endswith(b"\n"):  # skip the rest of the line, a chunk at a time
+            last = f.readline(LINE_CHUNK)
+            if not last:
+                break
+            size += len(last)
+        offset += size
+        yield lineno, start, LineTooLong(size, limit)
+
+
 def iter_jsonl(opened: Opened) -> Iterator[tuple[int, int, int, Any | BaseException]]:
     """``(record index, line number, byte offset, value or parse error)`` per non-empty line."""
     record = -1
-    offset = 0
     with opened.open() as f:
-        for lineno, raw in enumerate(f, start=1):
-            start, offset = offset, offset + len(raw)
+        for lineno, start, raw in bounded_lines(f, seekable=not opened.compressed):
+            if isinstance(raw, LineTooLong):
+                record += 1
+                yield record, lineno, start, raw
+                continue
             if not raw.strip():
                 continue
             record += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +65,21 @@ def open_bytes(path: Path) -> Opened:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(f"{name}: the file is UTF-16 encoded; save it as UTF-8 "
                         f"(e.g. `iconv -f UTF-16 -t UTF-8`)")
-    if b"\x00" in head:
+    if b"\x00" in head and not _jsonl_with_a_bad_line(head):
         raise LoadError(f"{name}: looks like a binary file, not JSON; expected {READABLE}")
     return Opened(path, name, head, compressed, opener)
+
+
+def _jsonl_with_a_bad_line(head: bytes) -> bool:
+    """NUL bytes, but after a first line that is a whole JSON object: a JSONL log with a damaged
+    line (the line reader reports it and keeps the others), not a binary file."""
+    first, nl, _ = head.lstrip().partition(b"\n")
+    if not nl or b"\x00" in first or not first.startswith(b"{"):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def text_of(stream: BinaryIO) -> io.TextIOWrapper:

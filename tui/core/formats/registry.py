@@ -20,6 +20,7 @@ from tui.core.formats.litellm import LITELLM
 from tui.core.formats.openai import OPENAI_JSON, OPENAI_JSONL
 from tui.core.formats.otlp import OTLP_JSON
 from tui.core.formats.reader import READABLE, LoadError
+from tui.core.redact import redact_text
 
 FORMATS: list[Format] = [
     # Specific formats go here, most distinctive first.
@@ -52,7 +53,7 @@ def detect(sniff: Sniff) -> Format:
     for fmt in FORMATS:
         if fmt.detect(sniff):
             return fmt
-    snippet = sniff.first_lines[0][:40] if sniff.first_lines else ""
+    snippet = redact_text(sniff.first_lines[0])[:40] if sniff.first_lines else ""  # may start with a key
     known = ", ".join(f.name for f in FORMATS)
     raise LoadError(f"{sniff.name}: not a log format this tool reads (starts with {snippet!r}); "
                     f"it reads {known} — that is, {READABLE}")

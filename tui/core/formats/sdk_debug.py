@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tui.core.formats.base import Format, Sniff
+from tui.core.formats.base import Format, LineTooLong, Sniff, bounded_lines
 from tui.core.formats.claude_trace import (MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, skipped_note,
                                            url_path)
 from tui.core.model import Exchange, LoadIssue, Source
@@ -242,7 +242,10 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
         return _exchange(a, name)
 
     with sniff.opened.open() as f:
-        for lineno, raw in enumerate(f, start=1):
+        for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
+            if isinstance(raw, LineTooLong):
+                yield LoadIssue(name, f"{raw}; skipped", line=lineno)
+                continue
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             when = _when(line)
             at = line.find(_OPTIONS)

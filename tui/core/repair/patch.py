@@ -73,12 +73,45 @@ def _remove(doc: Any, pointer: str) -> tuple[Any, Any]:
     return doc, value
 
 
+def copy_json(value: Any) -> Any:
+    """A deep copy of a JSON value (dicts, lists, scalars), without recursion: no nesting depth
+    makes it fail, unlike ``copy.deepcopy``.  Dict subclasses (the loader's objects with duplicate
+    keys) keep their class and attributes; other values are copied with ``copy.deepcopy``."""
+    if not isinstance(value, (dict, list)):
+        return value if isinstance(value, (str, int, float, bool, type(None))) else copy.deepcopy(value)
+
+    def shell(v: Any) -> Any:
+        if type(v) is dict:
+            return {}
+        if type(v) is list:
+            return []
+        out = copy.copy(v)  # a subclass: same class and attributes, emptied below
+        out.clear()
+        return out
+
+    root = shell(value)
+    stack: list[tuple[Any, Any]] = [(value, root)]
+    while stack:
+        src, dst = stack.pop()
+        items = src.items() if isinstance(src, dict) else enumerate(src)
+        for k, v in items:
+            if isinstance(v, (dict, list)):
+                new = shell(v)
+                stack.append((v, new))
+            elif isinstance(v, (str, int, float, bool, type(None))):
+                new = v
+            else:
+                new = copy.deepcopy(v)
+            if isinstance(dst, dict):
+                dst[k] = new
+            else:
+                dst.append(new)
+    return root
+
+
 def apply_patch(doc: Any, ops: Iterable[dict[str, Any]]) -> Any:
     """Return a patched deep copy of ``doc``; raise :class:`PatchError` if any op fails."""
-    try:
-        out = copy.deepcopy(doc)
-    except RecursionError as exc:
-        raise PatchError("the payload is nested too deeply to patch") from exc
+    out = copy_json(doc)
     for i, op in enumerate(ops):
         kind = op.get("op")
         path = op.get("path")
@@ -86,16 +119,16 @@ def apply_patch(doc: Any, ops: Iterable[dict[str, Any]]) -> Any:
             raise PatchError(f"op {i}: missing path")
         try:
             if kind == "add":
-                out = _add(out, path, copy.deepcopy(op["value"]))
+                out = _add(out, path, copy_json(op["value"]))
             elif kind == "remove":
                 out, _ = _remove(out, path)
             elif kind == "replace":
                 _get(out, path)
                 if path == "":
-                    out = copy.deepcopy(op["value"])
+                    out = copy_json(op["value"])
                 else:
                     parent, key = _parent(out, path)
-                    parent[key] = copy.deepcopy(op["value"])
+                    parent[key] = copy_json(op["value"])
             elif kind == "move":
                 src = op["from"]
                 if path.startswith(src + "/"):
@@ -103,7 +136,7 @@ def apply_patch(doc: Any, ops: Iterable[dict[str, Any]]) -> Any:
                 out, value = _remove(out, src)
                 out = _add(out, path, value)
             elif kind == "copy":
-                out = _add(out, path, copy.deepcopy(_get(out, op["from"])))
+                out = _add(out, path, copy_json(_get(out, op["from"])))
             elif kind == "test":
                 if _get(out, path) != op["value"]:
                     raise PatchError(f"op {i}: test failed at {path}")

@@ -19,11 +19,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from tui.core.display import size_text
 from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_message, parse_error_body
 from tui.core.paths import Path, to_dotted
 from tui.core.redact import redact_headers, redact_text
 from tui.core.replay.policy import RetryPolicy, decide
 from tui.core.sse import SSEEvent, accumulate, parse_sse
+
+MAX_RESPONSE_BYTES = 64 << 20
+"""The most of one response body (or SSE stream) a replay reads; the rest is not read (a Message
+at the largest output caps is a few MB, even streamed)."""
+MAX_STREAM_EVENTS = 200_000
+"""The most server-sent events one streamed attempt reads."""
 
 COUNT_TOKENS_KEYS = ("model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
                      "context_management", "output_config", "output_format")
@@ -204,7 +211,9 @@ async def _send(client: Any, body: dict[str, Any], opts: ReplayOptions, attempt:
 
     stream = body.get("stream") is True
     try:
-        resp = await client.post("/v1/messages", body=body, cast_to=httpx2.Response, stream=stream,
+        # Always read the body ourselves (stream=True), so its size is bounded even when the
+        # request is not streamed: a broken server must not make a replay read gigabytes.
+        resp = await client.post("/v1/messages", body=body, cast_to=httpx2.Response, stream=True,
                                  options={"headers": dict(opts.headers)} if opts.headers else {})
     except anthropic.APIStatusError as exc:
         _record_status_error(attempt, exc.response.status_code, dict(exc.response.headers), exc.body,
@@ -228,12 +237,18 @@ async def _send(client: Any, body: dict[str, Any], opts: ReplayOptions, attempt:
     attempt.headers = redact_headers(dict(resp.headers))
     attempt.request_id = resp.headers.get("request-id")
     if stream:
-        await _read_stream(resp, attempt, on_progress)
+        await _read_stream(resp, attempt, on_progress, opts.timeout)
+        return
+    content, too_big = await _read_body(resp)
+    if too_big:
+        attempt.outcome, attempt.error_class = "malformed", ErrorClass.TRANSIENT
+        attempt.message = (f"HTTP {attempt.status} with a body over {size_text(MAX_RESPONSE_BYTES)}; "
+                           f"stopped reading it")
         return
     try:
-        data = json.loads(resp.content)
+        data = json.loads(content)
     except ValueError:
-        _malformed(attempt, resp.content)
+        _malformed(attempt, content)
         return
     if not (isinstance(data, dict) and data.get("type") == "message"):
         err = parse_error_body(data, resp.status_code)
@@ -282,24 +297,61 @@ def _record_api_error(attempt: Attempt, err: ApiError) -> None:
     attempt.message = redact_text(f"HTTP {err.status or attempt.status} {kind}{err.message}")
 
 
-async def _read_stream(resp: Any, attempt: Attempt, on_progress: Callable[[str], None] | None) -> None:
+async def _read_body(resp: Any) -> tuple[bytes, bool]:
+    """The response body, at most MAX_RESPONSE_BYTES of it: ``(bytes, whether it was cut)``."""
+    limit = MAX_RESPONSE_BYTES
+    parts: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in resp.aiter_bytes():
+            parts.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b"", True
+    finally:
+        await resp.aclose()
+    return b"".join(parts), False
+
+
+async def _read_stream(resp: Any, attempt: Attempt, on_progress: Callable[[str], None] | None,
+                       timeout: float | None = None) -> None:
+    """Read an SSE stream, bounded in bytes (MAX_RESPONSE_BYTES), events (MAX_STREAM_EVENTS) and
+    time (``timeout`` for the whole stream: a server that trickles a byte a minute never trips a
+    per-read timeout, but it does this one)."""
     import httpx2
 
     lines: list[str] = []
     events: list[SSEEvent | str] = []
     transport_error: str | None = None
+    limit_hit: str | None = None
+    max_bytes, max_events = MAX_RESPONSE_BYTES, MAX_STREAM_EVENTS
+    deadline = time.monotonic() + timeout if timeout else None
+    size = n_events = 0
     try:
         async for line in resp.aiter_lines():
             lines.append(line + "\n")
+            size += len(line) + 1
+            if not line:
+                n_events += 1
             if on_progress and line.startswith("data:") and '"text_delta"' in line:
                 try:
                     on_progress(json.loads(line[5:])["delta"]["text"])
                 except (ValueError, KeyError, TypeError):
                     pass
+            if size > max_bytes:
+                limit_hit = f"over {size_text(max_bytes)}"
+            elif n_events >= max_events:
+                limit_hit = f"{max_events:,} events"
+            elif deadline is not None and time.monotonic() > deadline:
+                limit_hit = f"{timeout:g} s (the attempt timeout)"
+            if limit_hit:
+                break
     except httpx2.HTTPError as exc:
         transport_error = f"{type(exc).__name__}: {exc}"
     finally:
         await resp.aclose()
+    if limit_hit:
+        transport_error = f"stopped reading after {limit_hit}"
     events = list(parse_sse(lines))
     acc = accumulate(events)
     attempt.response = acc.message
@@ -338,7 +390,7 @@ async def count_tokens(body: dict[str, Any], opts: ReplayOptions = ReplayOptions
     t0 = time.perf_counter()
     try:
         resp = await client.post("/v1/messages/count_tokens", body=payload, cast_to=httpx2.Response,
-                                 options={"headers": dict(opts.headers)} if opts.headers else {})
+                                 stream=True, options={"headers": dict(opts.headers)} if opts.headers else {})
     except anthropic.APIStatusError as exc:
         _record_status_error(attempt, exc.response.status_code, dict(exc.response.headers), exc.body,
                              exc.response.text if exc.body is None else None)
@@ -355,10 +407,15 @@ async def count_tokens(body: dict[str, Any], opts: ReplayOptions = ReplayOptions
         attempt.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
     attempt.status = resp.status_code
     attempt.headers = redact_headers(dict(resp.headers))
+    content, too_big = await _read_body(resp)
+    if too_big:
+        attempt.outcome, attempt.error_class = "malformed", ErrorClass.TRANSIENT
+        attempt.message = f"HTTP {attempt.status} with a body over {size_text(MAX_RESPONSE_BYTES)}; stopped reading it"
+        return None, attempt
     try:
-        tokens = json.loads(resp.content).get("input_tokens")
+        tokens = json.loads(content).get("input_tokens")
     except (ValueError, AttributeError):
-        _malformed(attempt, resp.content)
+        _malformed(attempt, content)
         return None, attempt
     attempt.outcome = "success"
     attempt.message = f"{tokens} input tokens"

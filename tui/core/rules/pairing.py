@@ -171,7 +171,7 @@ def _insert_result_fix(ctx: CheckContext, turn: Turn, nxt: Turn | None, tid: str
     pos = 0
     while pos < len(content) and isinstance(content[pos], dict) and content[pos].get("type") == "tool_result":
         pos += 1
-    if isinstance(ctx.request["messages"][first].get("content"), str):
+    if not isinstance(ctx.request["messages"][first].get("content"), list):  # a string, or a wrong type
         return ops.unsafe(title, ops.replace(("messages", first, "content"), [result, *content]))
     return ops.unsafe(title, ops.add(("messages", first, "content", pos), result))
 

@@ -228,7 +228,7 @@ def empty_stop_sequence(ctx: CheckContext) -> Iterator[Violation]:
 
 
 def _hashed(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @rule("A006", "user-id-pii", Severity.ERROR, references=("PARAM-06",),

@@ -30,7 +30,7 @@ FAMILIES: dict[str, str] = {
     "V": "server tools",
     "Y": "model output vs schemas (logged responses)",
     "E": "logged API errors",
-    "F": "log format defects (cut streams, orphaned requests)",
+    "F": "log format defects (cut streams, orphaned requests, duplicate keys)",
     "Q": "OpenAI payloads (chat completions and responses)",
     "L": "log-level patterns (retry loops, missing backoff)",
     "I": "notes about the check itself",

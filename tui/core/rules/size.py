@@ -77,25 +77,36 @@ def body_size(ctx: CheckContext) -> BodySize | None:
 
 
 def _text_chars(value: Any) -> int:
-    """Characters the model reads in a content value (string, block, or list of blocks)."""
-    if isinstance(value, str):
-        return len(value)
-    if isinstance(value, list):
-        return sum(_text_chars(v) for v in value)
-    if not isinstance(value, dict):
-        return 0
-    t = value.get("type")
-    if t == "text":
-        return _text_chars(value.get("text"))
-    if t in ("thinking", "redacted_thinking", "image", "document"):
-        return 0  # thinking: dropped from earlier turns; media: counted separately
-    if t in ("tool_use", "server_tool_use"):
-        return _text_chars(value.get("name")) + _json_chars(value.get("input"))
-    if t == "tool_result":
-        return _text_chars(value.get("content"))
-    if t == "search_result":
-        return _text_chars(value.get("title")) + _text_chars(value.get("content"))
-    return _json_chars(value.get("content", value))
+    """Characters the model reads in a content value (string, block, or list of blocks).
+
+    Iterative: a hostile payload nested 900 levels deep must not exhaust the Python stack."""
+    total = 0
+    stack = [value]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            total += len(value)
+            continue
+        if isinstance(value, list):
+            stack.extend(value)
+            continue
+        if not isinstance(value, dict):
+            continue
+        t = value.get("type")
+        if t == "text":
+            stack.append(value.get("text"))
+        elif t in ("thinking", "redacted_thinking", "image", "document"):
+            continue  # thinking: dropped from earlier turns; media: counted separately
+        elif t in ("tool_use", "server_tool_use"):
+            stack.append(value.get("name"))
+            total += _json_chars(value.get("input"))
+        elif t == "tool_result":
+            stack.append(value.get("content"))
+        elif t == "search_result":
+            stack.extend((value.get("title"), value.get("content")))
+        else:
+            total += _json_chars(value.get("content", value))
+    return total
 
 
 def _json_chars(value: Any) -> int:

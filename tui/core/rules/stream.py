@@ -1,4 +1,4 @@
-"""F: log format defects — cut streams, malformed stream events, orphaned requests.
+"""F: log format defects — cut streams, malformed stream events, orphaned requests, duplicate keys.
 
 These findings are about what the *log* shows of a call's outcome, not about the request body:
 a streamed response that stopped early, events a proxy mangled, a request that never got an
@@ -182,3 +182,73 @@ def orphaned_request(ctx: CheckContext) -> Iterator[Violation]:
     why = f" ({note})" if isinstance(note, str) and note else ""
     yield Violation((), f"no response was logged for this request{why}; its outcome is unknown",
                     scope="response")
+
+
+_MAX_DUPLICATE_FINDINGS = 20
+
+
+def _duplicates(root: Any) -> Iterator[tuple[Path, dict[str, int]]]:
+    """``(path, {key: count})`` of every object under ``root`` that had a key more than once
+    (the loaders parse with :func:`tui.core.formats.base.parse_json`, which marks them)."""
+    from tui.core.formats.base import DuplicateKeyObject
+
+    stack: list[tuple[Any, Path]] = [(root, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value, DuplicateKeyObject):
+                yield path, getattr(value, "duplicates", {})
+            stack.extend((v, (*path, k)) for k, v in reversed(list(value.items()))
+                         if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(value)))
+                         if isinstance(v, (dict, list)))
+
+
+@rule("F004", "duplicate-key", Severity.WARNING, needs="any", dialect="any")
+def duplicate_key(ctx: CheckContext) -> Iterator[Violation]:
+    """A JSON object in the logged record has the same key more than once.
+
+    ## What it does
+    Reports every object of the request (and of the logged response and error) in which a key
+    occurs twice or more, at that key, naming how often it occurs.  The tool keeps the *last*
+    value, as Python's and JavaScript's JSON parsers do; the finding says so.
+
+    ## Why is this bad?
+    RFC 8259 leaves duplicate names undefined: some parsers keep the first value, some the last,
+    some reject the document.  When a proxy, a gateway or a logger on the way keeps a different
+    one than the API, the request that was checked, logged or billed is not the one the model
+    saw — a classic way to smuggle a second `system` or `max_tokens` past a filter.  A duplicate
+    also means whatever built the payload concatenated JSON by hand instead of serializing a
+    dict.
+
+    ## Example
+    ```json
+    {"model": "claude-sonnet-4-5", "max_tokens": 1024, "max_tokens": 64000, "messages": […]}
+    ```
+
+    ## Fix
+    None automatic: which of the values was meant cannot be known.  Remove the duplicate at its
+    source (build the payload as a dict and serialize it once); `payload-doctor fix` and `export`
+    write the value shown here, the last one.
+    """
+    from tui.core.formats import base
+
+    if not base.DUPLICATES_SEEN:  # nothing parsed so far had a duplicate: no walk needed
+        return
+    scopes: list[tuple[str, Any]] = [("request", ctx.request)]
+    ex = ctx.exchange
+    if ex is not None:
+        scopes += [("response", ex.response), ("error", ex.error)]
+    found = 0
+    for scope, root in scopes:
+        for path, dups in _duplicates(root):
+            for key, n in dups.items():
+                found += 1
+                if found > _MAX_DUPLICATE_FINDINGS:
+                    continue
+                yield Violation((*path, key), f"the key {key!r} occurs {n} times in this object; the last "
+                                              f"value is used here, but other JSON parsers may keep the first",
+                                scope=scope)
+    if found > _MAX_DUPLICATE_FINDINGS:
+        yield Violation((), f"{found - _MAX_DUPLICATE_FINDINGS} more duplicate keys")
