@@ -87,6 +87,19 @@ def resolve(doc: Any, path: Sequence[str | int]) -> Any:
     return cur
 
 
+def get(doc: Any, path: Sequence[str | int], default: Any = None) -> Any:
+    """The value at ``path``, or ``default`` when it is not there (never raises)."""
+    cur = doc
+    for p in path:
+        if isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
+            cur = cur[p]
+        elif isinstance(cur, dict) and p in cur:
+            cur = cur[p]
+        else:
+            return default
+    return cur
+
+
 def exists(doc: Any, path: Sequence[str | int]) -> bool:
     try:
         resolve(doc, path)

@@ -17,6 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.app.labels import DocPath, Marks, Pairs, block_label, message_label, with_mark
 from tui.core.display import one_line
+from tui.core.paths import get
 from tui.core.redact import redact_value
 
 MAX_CHILDREN = 20_000
@@ -30,15 +31,8 @@ class NodeRef:
 
 
 def resolve(doc: Any, path: DocPath) -> Any:
-    cur = doc
-    for p in path:
-        if isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
-            cur = cur[p]
-        elif isinstance(cur, dict) and p in cur:
-            cur = cur[p]
-        else:
-            return None
-    return cur
+    """The node's value, or None (a tolerant lookup: the document may be any shape)."""
+    return get(doc, path)
 
 
 class ConversationTree(Tree[NodeRef]):

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from tui.core.display import size_text
 from tui.core.formats.reader import Opened
-from tui.core.model import Exchange, LoadIssue
+from tui.core.model import Exchange, LoadIssue, Source
 
 SNIFF_RECORDS = 3
 FIRST_LINE_LIMIT = 64 * 1024 * 1024
@@ -494,3 +494,18 @@ def iter_jsonl(opened: Opened) -> Iterator[tuple[int, int, int, Any | BaseExcept
                 yield record, lineno, start, parse_json(raw)
             except JSON_ERRORS as exc:
                 yield record, lineno, start, exc
+
+
+def jsonl_exchanges(sniff: Sniff, convert: Callable[[Any, Source], Exchange],
+                    rejected: tuple[type[Exception], ...] = (ValueError,)) -> Iterator[Exchange | LoadIssue]:
+    """One Exchange per JSONL line through ``convert``; a line that does not parse, or that
+    ``convert`` rejects (its exception's text says why), becomes a LoadIssue naming the line."""
+    name = sniff.name
+    for record, lineno, offset, value in iter_jsonl(sniff.opened):
+        if isinstance(value, BaseException):
+            yield LoadIssue(name, json_problem(value), record=record, line=lineno)
+            continue
+        try:
+            yield convert(value, Source(name, record, lineno, offset))
+        except rejected as exc:
+            yield LoadIssue(name, str(exc), record=record, line=lineno)

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem
+from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges
 from tui.core.formats.claude_trace import leading_records
 from tui.core.formats.reader import LoadError
 from tui.core.model import Exchange, LoadIssue, Source
@@ -97,15 +97,8 @@ def batch_exchange(v: Any, source: Source) -> Exchange:
 
 
 def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
-    name = sniff.name
-    for record, lineno, offset, value in iter_jsonl(sniff.opened):
-        if isinstance(value, BaseException):
-            yield LoadIssue(name, json_problem(value), record=record, line=lineno)
-            continue
-        try:
-            yield batch_exchange(value, Source(name, record, lineno, offset))
-        except ValueError as exc:
-            yield LoadIssue(name, str(exc), record=record, line=lineno)
+    return jsonl_exchanges(sniff, batch_exchange, (ValueError,))
+
 
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:

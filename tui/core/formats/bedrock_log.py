@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.anthropic import is_error, is_response
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem
+from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges
 from tui.core.formats.claude_trace import leading_records
 from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import exchange_from_events
@@ -245,15 +245,8 @@ def bedrock_exchange(rec: Any, source: Source) -> Exchange:
 
 
 def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
-    name = sniff.name
-    for record, lineno, offset, value in iter_jsonl(sniff.opened):
-        if isinstance(value, BaseException):
-            yield LoadIssue(name, json_problem(value), record=record, line=lineno)
-            continue
-        try:
-            yield bedrock_exchange(value, Source(name, record, lineno, offset))
-        except Unconvertible as exc:
-            yield LoadIssue(name, str(exc), record=record, line=lineno)
+    return jsonl_exchanges(sniff, bedrock_exchange, (Unconvertible,))
+
 
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:

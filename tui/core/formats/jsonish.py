@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.anthropic import NotARecord, to_exchange
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem, parse_json
+from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges, parse_json
 from tui.core.formats.reader import LoadError
 from tui.core.model import Exchange, LoadIssue, Source
 
@@ -19,15 +19,8 @@ __all__ = ["ANTHROPIC_JSON", "ANTHROPIC_JSONL", "parse_json"]
 
 
 def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
-    name = sniff.name
-    for record, lineno, offset, value in iter_jsonl(sniff.opened):
-        if isinstance(value, BaseException):
-            yield LoadIssue(name, json_problem(value), record=record, line=lineno)
-            continue
-        try:
-            yield to_exchange(value, Source(name, record, lineno, offset))
-        except NotARecord as exc:
-            yield LoadIssue(name, str(exc), record=record, line=lineno)
+    return jsonl_exchanges(sniff, to_exchange, (NotARecord,))
+
 
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:

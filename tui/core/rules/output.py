@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.findings import Severity, Violation
-from tui.core.paths import Path, to_dotted
+from tui.core.paths import Path, get, to_dotted
 from tui.core.rules.context import CheckContext
 from tui.core.schemas import validator_for
 from tui.core.rules.registry import rule
@@ -170,15 +170,7 @@ def _split(loc: tuple[Any, ...], data: Any) -> tuple[tuple[Any, ...], str | None
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> Any:
-    cur = data
-    for p in path:
-        if isinstance(cur, list) and isinstance(p, int) and 0 <= p < len(cur):
-            cur = cur[p]
-        elif isinstance(cur, dict) and p in cur:
-            cur = cur[p]
-        else:
-            return None
-    return cur
+    return get(data, path)
 
 
 def collapse_errors(errors: list[_Err], data: Any) -> list[tuple[tuple[Any, ...], str]]:
