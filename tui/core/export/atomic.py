@@ -55,49 +55,10 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False,
     to a check plus :func:`os.replace`.  ``mode`` defaults to the mode of the file being replaced,
     else to ``0o666`` minus the umask, like a plain ``open(path, "w")``.
     """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not overwrite and path.exists():
-        raise FileExistsError(f"{path} already exists; refusing to overwrite it "
-                              "(pass overwrite=True to replace it)")
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if mode is None:
-        try:
-            mode = path.stat().st_mode & 0o777 if overwrite else None
-        except OSError:
-            mode = None
-        if mode is None:
-            mode = 0o666 & ~_umask()
-    fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise FileExistsError(f"{path} already exists; refusing to overwrite it "
-                                      "(pass overwrite=True to replace it)") from None
-            except OSError:
-                # No hard links here (some network / FUSE filesystems): check, then rename.
-                if path.exists():
-                    raise FileExistsError(f"{path} already exists; refusing to overwrite it "
-                                          "(pass overwrite=True to replace it)") from None
-                os.replace(tmp, path)
-            else:
-                tmp.unlink()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    _fsync_dir(directory)
-    return path
+    with atomic_writer(Path(path), overwrite=overwrite, mode=mode) as fh:
+        fh.write(payload)
+    return Path(path)
 
 
 @contextlib.contextmanager

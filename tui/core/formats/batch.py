@@ -100,7 +100,6 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     return jsonl_exchanges(sniff, batch_exchange, (ValueError,))
 
 
-
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
     try:

@@ -248,7 +248,6 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     return jsonl_exchanges(sniff, bedrock_exchange, (Unconvertible,))
 
 
-
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
     try:

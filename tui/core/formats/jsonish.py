@@ -22,7 +22,6 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     return jsonl_exchanges(sniff, to_exchange, (NotARecord,))
 
 
-
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
     try:
