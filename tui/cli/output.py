@@ -72,7 +72,9 @@ def text_summary(counts: dict[str, int], files: list[FileReport], fixable: dict[
     if unreadable:
         bad = sum(len(f.issues) + (f.error is not None) for f in unreadable)
         t.append(f"{bad} input problem{'s' * (bad != 1)} (see above); ", style="bold red")
-    if not any(counts.values()):
+    if not any(counts.values()) and n_rec == 0:
+        t.append("Nothing was checked", style="bold red")
+    elif not any(counts.values()):
         t.append("All checks passed", style="bold green")
     else:
         t.append("Found " + ", ".join(parts), style="bold")

@@ -54,6 +54,25 @@ def detect(sniff: Sniff) -> Format:
         if fmt.detect(sniff):
             return fmt
     snippet = redact_text(sniff.first_lines[0])[:40] if sniff.first_lines else ""  # may start with a key
-    known = ", ".join(f.name for f in FORMATS)
     raise LoadError(f"{sniff.name}: not a log format this tool reads (starts with {snippet!r}); "
-                    f"it reads {known} — that is, {READABLE}")
+                    f"the closest it reads: {closest(sniff)}")
+
+
+TEXT_FORMATS = {
+    "anthropic-sse": "raw SSE text (`event:` / `data:` lines)",
+    "sdk-debug-log": "a Python SDK debug log (ANTHROPIC_LOG=debug)",
+}
+
+
+def closest(sniff: Sniff) -> str:
+    """The formats nearest to what the file looks like: text logs for text, JSON formats for
+    JSON-looking data (named with what they are), everything otherwise."""
+    if sniff.is_json:
+        return f"{READABLE}; or claude-trace, Claude Code, HAR, batch, Bedrock, OpenAI, LiteLLM, " \
+               f"Langfuse or OTLP JSON (`payload-doctor` detects them)"
+    head = sniff.text_head.lstrip()[:200]
+    if head.startswith(("event:", "data:", ":")) or "data:" in head:
+        return f"{TEXT_FORMATS['anthropic-sse']} from the Anthropic API (this one is not: OpenAI streams are not read)"
+    if head.startswith("[") or " - DEBUG]" in head or "Request options" in head:
+        return f"{TEXT_FORMATS['sdk-debug-log']}, or JSON / JSONL logs"
+    return f"JSON or JSONL logs ({READABLE}), {TEXT_FORMATS['anthropic-sse']}, or {TEXT_FORMATS['sdk-debug-log']}"
