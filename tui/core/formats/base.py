@@ -509,3 +509,17 @@ def jsonl_exchanges(sniff: Sniff, convert: Callable[[Any, Source], Exchange],
             yield convert(value, Source(name, record, lineno, offset))
         except rejected as exc:
             yield LoadIssue(name, str(exc), record=record, line=lineno)
+
+
+def load_document(sniff: Sniff, *, what: str = "", column: bool = False) -> Any:
+    """The whole file as one JSON value, or the LoadError every document format raises: file,
+    what went wrong and where (``what`` prefixes the reason, e.g. "the HAR file is cut or damaged: ")."""
+    from tui.core.formats.reader import LoadError
+
+    try:
+        return sniff.document()
+    except JSON_ERRORS as exc:
+        where = ""
+        if isinstance(exc, json.JSONDecodeError):
+            where = f" (line {exc.lineno}, column {exc.colno})" if column else f" (line {exc.lineno})"
+        raise LoadError(f"{sniff.name}: {what}{json_problem(exc)}{where}") from exc

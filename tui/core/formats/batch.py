@@ -14,13 +14,11 @@ by ``custom_id`` to see both).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges
+from tui.core.formats.base import Format, Sniff, jsonl_exchanges, load_document
 from tui.core.formats.claude_trace import leading_records
-from tui.core.formats.reader import LoadError
 from tui.core.model import Exchange, LoadIssue, Source
 
 __all__ = ["BATCH_JSONL", "BATCH_JSON"]
@@ -102,11 +100,7 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:  # pragma: no cover - detection parsed it already
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise LoadError(f"{name}: {json_problem(exc)}{where}") from exc
+    doc = load_document(sniff)
     if isinstance(doc, dict) and isinstance(doc.get("requests"), list):
         for i, item in enumerate(doc["requests"]):
             try:

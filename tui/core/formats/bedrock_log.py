@@ -23,9 +23,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.anthropic import is_error, is_response
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges
+from tui.core.formats.base import Format, Sniff, jsonl_exchanges, load_document
 from tui.core.formats.claude_trace import leading_records
-from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import exchange_from_events
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.sse import SSEEvent
@@ -250,10 +249,7 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:  # pragma: no cover - detection parsed it already
-        raise LoadError(f"{name}: {json_problem(exc)}") from exc
+    doc = load_document(sniff)
     items = doc if isinstance(doc, list) else [doc]
     for i, item in enumerate(items):
         try:

@@ -25,8 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tui.core.formats.anthropic import NotARecord
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem, parse_json
-from tui.core.formats.reader import LoadError
+from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem, parse_json, load_document
 from tui.core.formats.sse_text import outcome_from_body
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_headers, redact_text
@@ -282,10 +281,7 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:  # pragma: no cover - detection parsed it already
-        raise LoadError(f"{name}: {json_problem(exc)}") from exc
+    doc = load_document(sniff)
     items = doc if isinstance(doc, list) else [doc]
     skipped: dict[str, int] = {}
     loaded = 0

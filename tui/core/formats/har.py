@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, parse_json
+from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, parse_json, load_document
 from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict
 from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import outcome_from_body
@@ -141,11 +140,7 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
 
 def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise LoadError(f"{name}: the HAR file is cut or damaged: {json_problem(exc)}{where}") from exc
+    doc = load_document(sniff, what="the HAR file is cut or damaged: ", column=True)
     entries = _entries(doc)
     if entries is None:  # pragma: no cover - the detector checked
         raise LoadError(f"{name}: not a HAR file (no log.entries list)")

@@ -6,13 +6,11 @@ here, and records that are not Anthropic requests, responses, errors or pairs be
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.anthropic import NotARecord, to_exchange
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, jsonl_exchanges, parse_json
-from tui.core.formats.reader import LoadError
+from tui.core.formats.base import Format, Sniff, jsonl_exchanges, parse_json, load_document
 from tui.core.model import Exchange, LoadIssue, Source
 
 __all__ = ["ANTHROPIC_JSON", "ANTHROPIC_JSONL", "parse_json"]
@@ -24,11 +22,7 @@ def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise LoadError(f"{name}: {json_problem(exc)}{where}") from exc
+    doc = load_document(sniff)
     if isinstance(doc, list):
         if doc and all(isinstance(m, dict) and "role" in m for m in doc):
             yield _messages_only(name, doc)

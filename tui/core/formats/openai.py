@@ -27,8 +27,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.core.formats.anthropic import NotARecord, to_exchange as anthropic_exchange
-from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem
-from tui.core.formats.reader import LoadError
+from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem, load_document
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_headers
 
@@ -473,11 +472,7 @@ def read_json_records(sniff: Sniff, one: RecordReader, *, array_items: bool = Tr
                 continue
             yield from one(value, Source(name, record, lineno, offset))
         return
-    try:
-        doc = sniff.document()
-    except JSON_ERRORS as exc:
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise LoadError(f"{name}: {json_problem(exc)}{where}") from exc
+    doc = load_document(sniff)
     if array_items and isinstance(doc, list):
         for i, item in enumerate(doc):
             yield from one(item, Source(name, i))
