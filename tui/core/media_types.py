@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 SUPPORTED_IMAGE_TYPES: tuple[str, ...] = ("image/jpeg", "image/png", "image/gif", "image/webp")
 """The image media types the Messages API accepts, in the order its error text lists them."""
@@ -116,3 +117,29 @@ def parse_data_uri(uri: str) -> tuple[str, str] | None:
     if "base64" not in params:
         return None
     return m.group("mt").strip().lower(), m.group("data").strip()
+
+
+def image_block_from_url(url: Any) -> dict[str, Any] | None:
+    """An OpenAI image URL (``data:`` URI or ``http(s)``) → an Anthropic image block, or None.
+
+    The media type of a data URI is read from the image's magic bytes: the declared one is often
+    wrong, and the API checks it against the bytes.
+    """
+    if isinstance(url, dict):
+        url = url.get("url")
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    parsed = parse_data_uri(url)
+    if parsed is not None:
+        declared, data = parsed
+        head = base64_head(data, 16)
+        if head is None or not looks_like_base64(data):
+            return None
+        media = sniff_image_type(head) or (declared if declared in SUPPORTED_IMAGE_TYPES else None)
+        if media is None:
+            return None
+        return {"type": "image", "source": {"type": "base64", "media_type": media, "data": data}}
+    if url.lower().startswith(("https://", "http://")):
+        return {"type": "image", "source": {"type": "url", "url": url}}
+    return None

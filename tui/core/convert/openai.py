@@ -26,9 +26,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.core.media_types import (
-    SUPPORTED_IMAGE_TYPES, base64_head, looks_like_base64, parse_data_uri, sniff_image_type,
-)
+from tui.core.media_types import image_block_from_url, parse_data_uri
 
 DEFAULT_MAX_TOKENS = 4096
 """Used when the OpenAI request sets no output limit: the Messages API requires ``max_tokens``."""
@@ -109,32 +107,6 @@ def _int(v: Any) -> int | None:
 
 
 # -- content: OpenAI → Anthropic -------------------------------------------------------------------
-
-def image_block_from_url(url: Any) -> dict[str, Any] | None:
-    """An OpenAI image URL (``data:`` URI or ``http(s)``) → an Anthropic image block, or None.
-
-    The media type of a data URI is read from the image's magic bytes: the declared one is often
-    wrong, and the API checks it against the bytes.
-    """
-    if isinstance(url, dict):
-        url = url.get("url")
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    parsed = parse_data_uri(url)
-    if parsed is not None:
-        declared, data = parsed
-        head = base64_head(data, 16)
-        if head is None or not looks_like_base64(data):
-            return None
-        media = sniff_image_type(head) or (declared if declared in SUPPORTED_IMAGE_TYPES else None)
-        if media is None:
-            return None
-        return {"type": "image", "source": {"type": "base64", "media_type": media, "data": data}}
-    if url.lower().startswith(("https://", "http://")):
-        return {"type": "image", "source": {"type": "url", "url": url}}
-    return None
-
 
 def _document_from_data_uri(uri: Any, title: Any = None) -> dict[str, Any] | None:
     parsed = parse_data_uri(uri) if isinstance(uri, str) else None

@@ -29,7 +29,8 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from tui.core.convert.openai import image_block_from_url, parse_arguments
+from tui.core.convert.openai import parse_arguments
+from tui.core.media_types import image_block_from_url
 from tui.core.formats.anthropic import NotARecord
 from tui.core.formats.base import Format, Sniff
 from tui.core.formats.openai import (

@@ -22,9 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.findings import Applicability, Fix, Severity, Violation
-from tui.core.media_types import (
-    SUPPORTED_IMAGE_TYPES, base64_head, looks_like_base64, parse_data_uri, sniff_image_type,
-)
+from tui.core.media_types import image_block_from_url
 from tui.core.paths import Path
 from tui.core.repair import ops
 from tui.core.rules.context import CheckContext
@@ -207,7 +205,7 @@ def openai_tool_message(ctx: CheckContext) -> Iterator[Violation]:
             tid = msgs[j].get("tool_call_id")
             yield Violation(
                 ("messages", j),
-                f"OpenAI tool message" + (f" for {tid}" if isinstance(tid, str) else " without tool_call_id")
+                "OpenAI tool message" + (f" for {tid}" if isinstance(tid, str) else " without tool_call_id")
                 + "; the Messages API expects a tool_result block in a user message",
                 api_error=f"messages.{j}.role: Input should be 'user' or 'assistant'",
                 related=tuple(("messages", k) for k in run if k != j),
@@ -218,29 +216,13 @@ def openai_tool_message(ctx: CheckContext) -> Iterator[Violation]:
 # -- O003 ----------------------------------------------------------------------------------
 
 def _image_url_fix(block: dict[str, Any], path: Path) -> Fix | None:
-    url = block.get("image_url")
-    if isinstance(url, dict):
-        url = url.get("url")
-    if not isinstance(url, str):
+    new = image_block_from_url(block.get("image_url"))
+    if new is None:
         return None
-    url = url.strip()
-    new: dict[str, Any]
-    parsed = parse_data_uri(url)
-    if parsed is not None:
-        declared, data = parsed
-        head = base64_head(data, 16)
-        if head is None or not looks_like_base64(data):
-            return None
-        media = sniff_image_type(head) or (declared if declared in SUPPORTED_IMAGE_TYPES else None)
-        if media is None:
-            return None
-        new = {"type": "image", "source": {"type": "base64", "media_type": media, "data": data}}
-        title = f"convert the data URI into a base64 image block ({media})"
-    elif url.lower().startswith(("https://", "http://")):
-        new = {"type": "image", "source": {"type": "url", "url": url}}
-        title = "convert the image_url into an image block with a URL source"
+    if new["source"]["type"] == "base64":
+        title = f"convert the data URI into a base64 image block ({new['source']['media_type']})"
     else:
-        return None
+        title = "convert the image_url into an image block with a URL source"
     if "cache_control" in block:
         new["cache_control"] = block["cache_control"]
     return ops.safe(title, ops.replace(path, new))
