@@ -24,13 +24,32 @@ class ModelCaps:
     sampling: str
     retired: str | None
     input_plus_output_limit: bool
+    # -- added for the API of 2026-10-21 (issue 16); defaults = the older models' behaviour --
+    thinking_off: bool = True
+    """``thinking: {"type": "disabled"}`` is accepted."""
+    thinking_default: str = "off"
+    """What a request with no ``thinking`` key gets: ``off`` or a thinking type (``adaptive``)."""
+    effort: tuple[str, ...] = ()
+    """Accepted ``output_config.effort`` levels; empty = the model takes no effort setting."""
+    forced_tool_choice: bool = True
+    """``tool_choice`` ``any`` / ``tool`` is accepted at all."""
+    forced_tool_with_thinking: bool = False
+    """A forced ``tool_choice`` is accepted while the model thinks."""
+    interleaved_thinking: bool = False
+    """The model returns thinking between tool calls (a turn may start with a tool block)."""
+    successor: str | None = None
+    """The id to move to when this one retires."""
+    sources: tuple[str, ...] = ()
+    """Where each fact comes from (a docs page or an SDK file)."""
+    borrowed_from: str | None = None
+    """Set when the id is not in the table and these are its family's newest known capabilities."""
 
 
 @cache
 def _table() -> dict[str, ModelCaps]:
     raw = json.loads(resources.files("tui.core").joinpath("data/models.json").read_text("utf-8"))
     return {
-        key: ModelCaps(key=key, **{**v, "thinking": tuple(v["thinking"])})
+        key: ModelCaps(key=key, **{k: tuple(x) if isinstance(x, list) else x for k, x in v.items()})
         for key, v in raw["models"].items()
     }
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import datetime
+
+from tui.core import apishapes, clock
 from tui.core.capabilities import ModelCaps, lookup_model
 from tui.core.model import Exchange
 from tui.core.paths import Path
@@ -62,6 +65,80 @@ class CheckContext:
         without the prompt): rules about what is *missing* at the top or the start stay quiet."""
         extra = self.exchange.extra if self.exchange is not None else {}
         return bool(extra.get("messages_only") or extra.get("partial_request") or extra.get("prompt_not_logged"))
+
+    # -- the logged evidence: headers, API version, outcome, time ---------------------------
+    @cached_property
+    def headers(self) -> dict[str, str]:
+        """The logged request headers with lower-case names (``{}`` when none were logged)."""
+        raw = self.exchange.headers if self.exchange is not None else None
+        if not isinstance(raw, dict):
+            return {}
+        return {k.lower(): v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+
+    @property
+    def headers_logged(self) -> bool:
+        """The log kept the request's headers (so a missing ``anthropic-beta`` really was missing)."""
+        return bool(self.headers)
+
+    @cached_property
+    def betas(self) -> frozenset[str]:
+        """Every ``anthropic-beta`` value the request was sent with: the header (comma-separated)
+        and, for Bedrock / Vertex bodies, the body's ``anthropic_beta`` list."""
+        out: set[str] = set()
+        header = self.headers.get("anthropic-beta", "")
+        out.update(b.strip() for b in header.split(",") if b.strip())
+        body_beta = self.request.get("anthropic_beta")
+        if isinstance(body_beta, list):
+            out.update(b.strip() for b in body_beta if isinstance(b, str) and b.strip())
+        return frozenset(out)
+
+    @property
+    def api_version_logged(self) -> str | None:
+        """The ``anthropic-version`` header the request was logged with, if the log kept it."""
+        v = self.headers.get("anthropic-version", "").strip()
+        return v or None
+
+    @property
+    def api_version(self) -> str:
+        """The API version the request is judged by: the logged one, else the one the pinned SDK
+        sends (which is what a replay or an export sends when the log does not say)."""
+        return self.api_version_logged or apishapes.sdk_api_version()
+
+    @cached_property
+    def accepted(self) -> bool:
+        """The log shows the API accepted this request: HTTP 200, or (no status logged) a
+        Message response and no error."""
+        ex = self.exchange
+        if ex is None or ex.error is not None:
+            return False
+        if ex.status is not None:
+            return ex.status == 200
+        r = ex.response
+        return isinstance(r, dict) and r.get("type") == "message"
+
+    @cached_property
+    def logged_date(self) -> datetime.date | None:
+        """The date the request was logged, when the log says."""
+        ex = self.exchange
+        if ex is None:
+            return None
+        for value in (ex.started_at, ex.extra.get("recorded_at") if isinstance(ex.extra, dict) else None,
+                      ex.extra.get("timestamp") if isinstance(ex.extra, dict) else None):
+            d = clock.parse_date(value)
+            if d is not None:
+                return d
+        return None
+
+    @property
+    def judged_on(self) -> datetime.date | None:
+        """The date time-dependent rules judge the request at: the logged date when known, else
+        today.  None for a request the log shows *accepted* with no time logged: the 200 itself
+        dates it before any change that would have rejected it."""
+        if self.logged_date is not None:
+            return self.logged_date
+        if self.accepted:
+            return None
+        return clock.today()
 
     @property
     def model(self) -> str | None:

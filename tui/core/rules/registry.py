@@ -57,6 +57,9 @@ class Rule:
     dialect: str = "anthropic"
     """The payload shape the rule understands (``anthropic``, ``openai-chat``,
     ``openai-responses``, or ``any``): an OpenAI payload is not checked by Anthropic rules."""
+    time_dependent: bool = False
+    """Judges the request at ``ctx.judged_on`` and words the logged evidence itself (retirement,
+    API-version cut-overs): the generic "contradicted by the logged response" step skips it."""
 
     @property
     def family(self) -> str:
@@ -82,6 +85,7 @@ class Rule:
             "model_dependent": self.model_dependent,
             "needs": self.needs,
             "dialect": self.dialect,
+            "time_dependent": self.time_dependent,
             "docs": self.docs,
         }
 
@@ -99,6 +103,7 @@ def rule(
     model_dependent: bool = False,
     needs: str = "request",
     dialect: str = "anthropic",
+    time_dependent: bool = False,
 ) -> Callable[[Callable[..., Iterable[Violation]]], Callable[..., Iterable[Violation]]]:
     """Register a check function under a stable code and kebab-case name."""
     if not _CODE_RE.match(code) or code[0] not in FAMILIES:
@@ -111,7 +116,8 @@ def rule(
             raise ValueError(f"duplicate rule code {code}")
         if any(r.name == name for r in REGISTRY.values()):
             raise ValueError(f"duplicate rule name {name}")
-        REGISTRY[code] = Rule(code, name, severity, fn, references, fix, model_dependent, needs, dialect)
+        REGISTRY[code] = Rule(code, name, severity, fn, references, fix, model_dependent, needs, dialect,
+                              time_dependent)
         return fn
 
     return register
