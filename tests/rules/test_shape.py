@@ -222,10 +222,15 @@ def test_b004_unknown_type_exact_api_text():
     p = req(user(text("look"), text("at"), {"type": "input_text", "text": "this"}))
     fs = findings(p, "B004")
     assert [f.dotted for f in fs] == ["messages.0.content.2"]
+    # The tag list is the API's pydantic one, generated from the pinned SDK: the 2026-01 text
+    # (API_RULES.md OAI-02) listed ten tags; the types of 2026-10-21 have sixteen (beta ones not).
     assert fs[0].api_error == (
         "messages.0.content.2: Input tag 'input_text' found using 'type' does not match any of the "
-        "expected tags: 'document', 'image', 'redacted_thinking', 'search_result', 'server_tool_use', "
-        "'text', 'thinking', 'tool_result', 'tool_use', 'web_search_tool_result'")
+        "expected tags: 'bash_code_execution_tool_result', 'code_execution_tool_result', "
+        "'container_upload', 'document', 'image', 'redacted_thinking', 'search_result', "
+        "'server_tool_use', 'text', 'text_editor_code_execution_tool_result', 'thinking', "
+        "'tool_result', 'tool_search_tool_result', 'tool_use', 'web_fetch_tool_result', "
+        "'web_search_tool_result'")
 
 
 def test_b004_block_without_type_and_non_object_block():
@@ -240,10 +245,13 @@ def test_b004_block_without_type_and_non_object_block():
 
 def test_b004_nested_in_tool_result():
     p = convo(assistant(tool_use("toolu_A")),
-              user(tool_result("toolu_A", [{"type": "tool_use", "id": "x", "name": "y", "input": {}}])))
+              user(tool_result("toolu_A", [{"type": "input_text", "text": "x"}])))
     fs = findings(p, "B004")
     assert [f.dotted for f in fs] == ["messages.2.content.0.content.0"]
-    assert fs[0].api_error.startswith("messages.2.content.0.tool_result.content.0: Input tag 'tool_use'")
+    assert fs[0].api_error == (
+        "messages.2.content.0.tool_result.content.0: Input tag 'input_text' found using 'type' does not "
+        "match any of the expected tags: 'browser_state', 'document', 'image', 'search_result', 'text', "
+        "'tool_reference'")
 
 
 def test_b004_near_miss_image_url_is_left_to_o003_and_newer_server_blocks_are_known():
@@ -372,9 +380,13 @@ def test_b007_near_miss_cache_control_and_citations_are_valid():
                  {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "x"},
                   "title": "t", "context": "c", "citations": {"enabled": True}}))
     assert "B007" not in codes(p)
-    # beta blocks with partly known schemas are not checked for extras
-    beta = req(user("hi"), assistant({"type": "compaction", "content": "summary", "future_key": 1}), user("go"))
-    assert "B007" not in codes(beta)
+    # beta blocks are checked against their (generated) beta schema too
+    beta = req(user("hi"), assistant({"type": "compaction", "content": "summary"}), user("go"),
+               )
+    assert "B007" not in codes(beta, headers={"anthropic-beta": "compact-2026-01-12"})
+    extra = req(user("hi"), assistant({"type": "compaction", "content": "summary", "future_key": 1}), user("go"))
+    assert [f.dotted for f in findings(extra, "B007", headers={"anthropic-beta": "compact-2026-01-12"})] == [
+        "messages.1.content.0.future_key"]
 
 
 def test_b007_fix_deletes_only_the_unknown_keys():

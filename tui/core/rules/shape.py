@@ -32,111 +32,22 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.paths import Path
 from tui.core.repair import ops
 from tui.core.rules.context import CheckContext
 from tui.core.rules.registry import rule
 
-# -- schema tables -------------------------------------------------------------------------
-
-# Value kinds: "str", "int", "bool", "dict", "list", "any", "list|dict", "str|blocks" (a
-# tool_result's content: a string or a list of nested blocks), "textlist" (a list of text blocks,
-# untagged), "source:image" / "source:document" (a tagged source object).  A trailing "?" means
-# JSON null is accepted too (the SDK's ``Optional[...]``).
-
-_CC = {"cache_control": "dict?"}
-
-
-@dataclass(frozen=True, slots=True)
-class BlockSchema:
-    """One content block type: what it must have, what it may have, and whether that is all."""
-
-    required: dict[str, str]
-    optional: dict[str, str] = field(default_factory=dict)
-    closed: bool = True
-    """``extra="forbid"``: any other key is rejected (ORDER-09).  Open for the newer beta
-    types whose schema we only know in part, so a valid block is never flagged."""
-
-    def allowed(self) -> set[str]:
-        return {"type", *self.required, *self.optional}
-
-
-_SERVER_RESULT = BlockSchema({"tool_use_id": "str", "content": "dict"}, dict(_CC))
-
-BLOCKS: dict[str, BlockSchema] = {
-    "text": BlockSchema({"text": "str"}, {**_CC, "citations": "list?"}),
-    "image": BlockSchema({"source": "source:image"}, {**_CC, "transformations": "dict?"}),
-    "document": BlockSchema({"source": "source:document"},
-                            {**_CC, "citations": "dict?", "context": "str?", "title": "str?"}),
-    "search_result": BlockSchema({"content": "textlist", "source": "str", "title": "str"},
-                                 {**_CC, "citations": "dict"}),
-    "thinking": BlockSchema({"thinking": "str", "signature": "str"}),
-    "redacted_thinking": BlockSchema({"data": "str"}),
-    "tool_use": BlockSchema({"id": "str", "name": "str", "input": "dict"},
-                            {**_CC, "caller": "dict", "toolset_name": "str?"}),
-    "tool_result": BlockSchema({"tool_use_id": "str"},
-                               {**_CC, "content": "str|blocks", "is_error": "bool",
-                                "toolset_name": "str?"}),
-    "server_tool_use": BlockSchema({"id": "str", "name": "str", "input": "dict"},
-                                   {**_CC, "caller": "dict"}),
-    "web_search_tool_result": BlockSchema({"tool_use_id": "str", "content": "list|dict"},
-                                          {**_CC, "caller": "dict"}),
-    "web_fetch_tool_result": BlockSchema({"tool_use_id": "str", "content": "dict"},
-                                         {**_CC, "caller": "dict"}),
-    "code_execution_tool_result": _SERVER_RESULT,
-    "bash_code_execution_tool_result": _SERVER_RESULT,
-    "text_editor_code_execution_tool_result": _SERVER_RESULT,
-    "tool_search_tool_result": _SERVER_RESULT,
-    "container_upload": BlockSchema({"file_id": "str"}, dict(_CC)),
-    # Beta / newest types: required keys checked, extra keys not (schemas known only in part).
-    "advisor_tool_result": BlockSchema({"tool_use_id": "str", "content": "any"}, dict(_CC), closed=False),
-    "mcp_tool_use": BlockSchema({"id": "str", "name": "str", "input": "dict", "server_name": "str"},
-                                dict(_CC), closed=False),
-    "mcp_tool_result": BlockSchema({"tool_use_id": "str"},
-                                   {**_CC, "content": "str|list", "is_error": "bool"}, closed=False),
-    "compaction": BlockSchema({}, {**_CC, "content": "str?"}, closed=False),
-    "mid_conv_system": BlockSchema({}, closed=False),
-    "tool_addition": BlockSchema({"tool": "any"}, dict(_CC), closed=False),
-    "tool_removal": BlockSchema({"tool": "any"}, dict(_CC), closed=False),
-    "mcp_tool_listing": BlockSchema({"mcp_server_name": "str", "tools": "list"}, closed=False),
-    "fallback": BlockSchema({"to": "any"}, closed=False),
-}
-
-NESTED_BLOCKS: dict[str, BlockSchema] = {
-    "text": BLOCKS["text"],
-    "image": BLOCKS["image"],
-    "document": BLOCKS["document"],
-    "search_result": BLOCKS["search_result"],
-    "tool_reference": BlockSchema({"tool_name": "str"}, dict(_CC)),
-    "browser_state": BlockSchema({}, closed=False),
-}
-"""What a ``tool_result``'s content list may hold."""
-
-SOURCES: dict[str, dict[str, BlockSchema]] = {
-    "image": {
-        "base64": BlockSchema({"media_type": "str", "data": "str"}),
-        "url": BlockSchema({"url": "str"}),
-        "file": BlockSchema({"file_id": "str"}),
-    },
-    "document": {
-        "base64": BlockSchema({"media_type": "str", "data": "str"}),
-        "text": BlockSchema({"media_type": "str", "data": "str"}),
-        "content": BlockSchema({"content": "any"}),
-        "url": BlockSchema({"url": "str"}),
-        "file": BlockSchema({"file_id": "str"}),
-    },
-}
-_DOC_MEDIA_TYPE = {"base64": "application/pdf", "text": "text/plain"}
-
-# The expected-tags list exactly as the API printed it for a message block (OAI-02, 2026-01).
-TOP_TAGS_TEXT = ("'document', 'image', 'redacted_thinking', 'search_result', 'server_tool_use', "
-                 "'text', 'thinking', 'tool_result', 'tool_use', 'web_search_tool_result'")
-NESTED_TAGS_TEXT = "'document', 'image', 'search_result', 'text'"
+# -- what the shape file says ------------------------------------------------------------------
+#
+# Every table below is *derived* from ``data/api_shapes.json`` (generated from the SDK by
+# ``python -m tui.core.apigen``): block types per position, their required and optional keys,
+# value types and literal values, and what only the beta types have.  Nothing here lists a block
+# type or a key by hand except the boundaries with other families (below).
 
 _ROLES_WITH_OWN_RULES = frozenset({"tool", "function"})
 
@@ -147,10 +58,39 @@ _TYPE_TEXT = {
     "dict": "Input should be a valid dictionary",
     "list": "Input should be a valid list",
     "number": "Input should be a valid number",
-    "textlist": "Input should be a valid list",
 }
 _OBJ_TEXT = "Input should be a valid dictionary or object to extract fields from"
 _TAG_MISSING_TEXT = "Unable to extract tag using discriminator 'type'"
+_EXTRA_TEXT = "Extra inputs are not permitted"
+
+_MISSING_LEFT_TO_OTHERS = frozenset({("thinking", "signature"), ("thinking", "thinking")})
+"""Missing block keys another family reports (T003 no signature, T009 thinking text omitted)."""
+_VALUE_LEFT_TO_OTHERS = frozenset({("tool_use", "input"), ("server_tool_use", "input"),
+                                   ("thinking", "signature"), ("image source", "media_type")})
+"""Block values another family checks (P008 tool input, T003 unusable signature, M001 image
+media types)."""
+
+_DOC_MEDIA_TYPE = {"base64": "application/pdf", "text": "text/plain"}
+
+
+def _kind_of(expr: apishapes.Expr) -> str:
+    """The expression as a JSON-kind word (``str``, ``int``, ``number``, ``bool``, ``list``,
+    ``dict``, joined with ``|``; ``?`` when null is accepted): what B001's messages and fixes use."""
+    kinds: list[str] = []
+    for m in apishapes.members(apishapes.without_null(expr)):
+        s = apishapes.scalar(m)
+        if s is not None:
+            k = {"float": "number"}.get(s, s)
+        elif "lit" in m:
+            k = "str" if all(isinstance(v, str) for v in m["lit"]) else "any"
+        elif "list" in m:
+            k = "list"
+        else:
+            k = "dict"
+        if k not in kinds:
+            kinds.append(k)
+    out = "|".join(kinds) or "any"
+    return out + "?" if apishapes.accepts_null(expr) and "any" not in kinds else out
 
 
 def _kind_ok(kind: str, value: Any) -> bool:
@@ -158,32 +98,34 @@ def _kind_ok(kind: str, value: Any) -> bool:
         if value is None:
             return True
         kind = kind[:-1]
-    if kind == "any":
-        return True
-    if kind in ("str",):
-        return isinstance(value, str)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind in ("dict", "source:image", "source:document"):
-        return isinstance(value, dict)
-    if kind in ("list", "textlist"):
-        return isinstance(value, list)
-    if kind == "list|dict":
-        return isinstance(value, (list, dict))
-    if kind in ("str|blocks", "str|list"):
-        return isinstance(value, (str, list))
-    return True
+    for k in kind.split("|"):
+        if k == "any" or (k == "str" and isinstance(value, str)) or \
+                (k == "bool" and isinstance(value, bool)) or \
+                (k == "dict" and isinstance(value, dict)) or (k == "list" and isinstance(value, list)):
+            return True
+        if k == "int" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        if k == "number" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True
+    return False
 
 
 def _type_text(kind: str) -> str | None:
     """pydantic's message for a value of the wrong kind; None for unions (wording unknown)."""
-    if kind.startswith("source:"):
-        return _OBJ_TEXT  # a tagged union of source objects
     return _TYPE_TEXT.get(kind.rstrip("?"))
+
+
+def _expr_text(expr: apishapes.Expr) -> str | None:
+    """pydantic's message for a value matching no alternative of ``expr``, where it is knowable."""
+    alts = apishapes.members(apishapes.without_null(expr))
+    if len(alts) != 1:
+        return None
+    (alt,) = alts
+    if isinstance(alt, dict) and "lit" in alt:
+        return apishapes.literal_text(alt["lit"])
+    if isinstance(alt, dict) and "tagged" in alt:
+        return _OBJ_TEXT
+    return _type_text(_kind_of(alt))
 
 
 def dotted(path: Path) -> str:
@@ -195,6 +137,20 @@ def _describe(value: Any) -> str:
         return "null"
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean",
             int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _tags_text(cases: Mapping[str, Any]) -> str:
+    """The expected-tags list as pydantic prints it: the stable tags, sorted, quoted."""
+    return ", ".join(f"'{t}'" for t in sorted(t for t, c in cases.items() if not c.get("beta")))
+
+
+def _allowed_keys(btype: str, cases: Mapping[str, Any]) -> set[str]:
+    case = cases.get(btype)
+    return set(apishapes.defn(case["ref"])["keys"]) if case else set()
+
+
+def _short_def(name: str) -> str:
+    return "request" if name == apishapes.shapes()["root"] else name
 
 
 # -- the walk ------------------------------------------------------------------------------
@@ -209,7 +165,7 @@ def raw_request(ctx: CheckContext) -> Any:
 
 
 class _Walk:
-    """One pass over the request; collects violations per rule code."""
+    """One pass over the request against the generated shapes; collects violations per code."""
 
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
@@ -217,6 +173,28 @@ class _Walk:
 
     def add(self, code: str, v: Violation) -> None:
         self.out.setdefault(code, []).append(v)
+
+    # beta-only shapes ------------------------------------------------------------------------
+    def beta(self, feature: str, what: str, path: Path, api_error: str | None) -> None:
+        """A shape only the beta types have: fine with its header, an error without it, and a
+        warning when the log kept no headers (nothing can be said about what was sent)."""
+        wanted = apishapes.beta_headers_for(feature)
+        betas = self.ctx.betas
+        if wanted is None and betas:
+            return  # the table does not say which header: any beta header may be the one
+        if wanted is not None and betas & set(wanted):
+            return
+        need = " or ".join(f"`{h}`" for h in wanted) if wanted else "its `anthropic-beta` header"
+        if not self.ctx.headers_logged and not betas:
+            self.add("B009", Violation(
+                path, f"{what} exists only in the beta API (it needs {need}); the log kept no request "
+                      f"headers, so whether it was sent cannot be told",
+                api_error=api_error, severity=Severity.WARNING))
+            return
+        sent = ", ".join(sorted(betas)) if betas else "none"
+        self.add("B009", Violation(
+            path, f"{what} exists only in the beta API and needs {need} (anthropic-beta sent: {sent})",
+            api_error=api_error))
 
     # messages ------------------------------------------------------------------------------
     def run(self) -> dict[str, list[Violation]]:
@@ -228,10 +206,12 @@ class _Walk:
             for i, m in enumerate(msgs):
                 self.message(i, m)
         system = body.get("system")
-        if isinstance(system, list):
+        got = apishapes.block_cases(apishapes.top_level_keys()["system"]["type"])
+        if isinstance(system, list) and got:
+            cases, _ = got
             for j, item in enumerate(system):
                 if isinstance(item, dict):
-                    self.block(item, ("system", j), f"system.{j}", "system", system)
+                    self.block(item, ("system", j), f"system.{j}", cases, False, system)
         return self.out
 
     def message(self, i: int, m: Any) -> None:
@@ -253,16 +233,19 @@ class _Walk:
                 api_error=f"messages.{i}.role: Input should be 'user' or 'assistant'"))
         if isinstance(role, str) and role in _ROLES_WITH_OWN_RULES:
             return  # an OpenAI tool message: the O and R families convert it whole
+        if role == "system":
+            self.system_message_fields(i, m)
         content = m.get("content")
         if "content" not in m:
-            if "tool_calls" not in m:  # an OpenAI assistant turn: O001 rebuilds its content
+            if "tool_calls" not in m and not (role == "system" and "output_config" in m):
                 self.add("B003", Violation(
                     path, f"message {i} has no content",
                     api_error=f"messages.{i}.content: Field required"))
             return
         if isinstance(content, list):
+            cases = apishapes.message_cases(role if isinstance(role, str) else "user")
             for j, item in enumerate(content):
-                self.block(item, (*path, "content", j), f"messages.{i}.content.{j}", "message", content)
+                self.block(item, (*path, "content", j), f"messages.{i}.content.{j}", cases, True, content)
             return
         if isinstance(content, str):
             return
@@ -280,12 +263,24 @@ class _Walk:
                                 f"or a list of content blocks",
             api_error=None, fix=fix))
 
+    def system_message_fields(self, i: int, m: dict[str, Any]) -> None:
+        """A ``role: "system"`` message's own fields beyond role/content (beta: ``output_config``,
+        ``clear_at``): their values are checked, and their beta header.  Unknown keys are O006's."""
+        msgs = apishapes.top_level_keys()["messages"]["type"]["list"]
+        name = msgs["cases"]["system"]["ref"]
+        for key, spec in apishapes.defn(name)["keys"].items():
+            if key in ("role", "content") or key not in m:
+                continue
+            path: Path = ("messages", i, key)
+            if spec.get("beta"):
+                self.beta(f"{name}.{key}", f"`{key}` on a system message", path,
+                          f"messages.{i}.{key}: {_EXTRA_TEXT}")
+            self.value(m[key], spec["type"], path, f"messages.{i}.{key}", "system message", key, "B006")
+
     # blocks --------------------------------------------------------------------------------
-    def block(self, item: Any, path: Path, loc: str, where: str, parent: list[Any]) -> None:
-        """Check one content block.  ``where``: message | tool_result | system | search_result."""
-        tagged = where in ("message", "tool_result")
-        table = BLOCKS if where == "message" else NESTED_BLOCKS if where == "tool_result" \
-            else {"text": BLOCKS["text"]}
+    def block(self, item: Any, path: Path, loc: str, cases: Mapping[str, Any], tagged: bool,
+              parent: list[Any]) -> None:
+        """Check one content block against the block types ``cases`` of its position."""
         if not isinstance(item, dict):
             self.add("B004", Violation(
                 path, f"content block is {_describe(item)}, not an object",
@@ -297,117 +292,200 @@ class _Walk:
             self.add("B004", Violation(
                 path, "content block has no `type`",
                 api_error=f"{loc}: {_TAG_MISSING_TEXT}" if tagged else f"{loc}.type: Field required",
-                fix=_infer_type_fix(item, path, table)))
+                fix=_infer_type_fix(item, path, cases)))
             return
-        if not isinstance(btype, str) or btype not in table:
-            self.unknown_type(item, btype, path, loc, where, tagged)
+        if not isinstance(btype, str) or btype not in cases:
+            self.unknown_type(item, btype, path, loc, cases, tagged)
             return
-        schema = table[btype]
+        case = cases[btype]
         prefix = f"{loc}.{btype}" if tagged else loc
-        self.fields(item, btype, schema, path, prefix)
-        if btype == "tool_result" and where == "message" and isinstance(item.get("content"), list):
-            inner = item["content"]
-            for k, sub in enumerate(inner):
-                self.block(sub, (*path, "content", k), f"{prefix}.content.{k}", "tool_result", inner)
-        if btype == "search_result" and isinstance(item.get("content"), list):
-            inner = item["content"]
-            for k, sub in enumerate(inner):
-                self.block(sub, (*path, "content", k), f"{prefix}.content.{k}", "search_result", inner)
-        if btype in SOURCES and isinstance(item.get("source"), dict):
-            self.source(item["source"], btype, (*path, "source"), f"{prefix}.source")
+        if case.get("beta"):
+            self.beta(f"block:{btype}", f"a `{btype}` block", path,
+                      f"{loc}: Input tag '{btype}' found using 'type' does not match any of the "
+                      f"expected tags: {_tags_text(cases)}")
+        self.object(item, case["ref"], path, prefix, btype, block=True)
 
-    def unknown_type(self, item: dict[str, Any], btype: Any, path: Path, loc: str, where: str,
-                     tagged: bool) -> None:
+    def unknown_type(self, item: dict[str, Any], btype: Any, path: Path, loc: str,
+                     cases: Mapping[str, Any], tagged: bool) -> None:
         if btype == "image_url":
             return  # O003 converts OpenAI image_url blocks
         shown = btype if isinstance(btype, str) else json.dumps(btype)
         if tagged:
-            tags = TOP_TAGS_TEXT if where == "message" else NESTED_TAGS_TEXT
             api = (f"{loc}: Input tag '{shown}' found using 'type' does not match any of the "
-                   f"expected tags: {tags}")
+                   f"expected tags: {_tags_text(cases)}")
         else:
-            api = f"{loc}.type: Input should be 'text'"
-        plausible = (where == "message" and isinstance(btype, str)
+            api = f"{loc}.type: {apishapes.literal_text(sorted(cases))}"
+        if isinstance(btype, str) and btype in apishapes.all_block_tags():
+            where = "a system prompt" if path[0] == "system" else \
+                "tool_result content" if "tool_result" in loc else \
+                f"a {self.ctx.role(int(path[1])) or 'this'} message" if path[0] == "messages" and \
+                len(path) == 4 else "this position"
+            self.add("B008", Violation(
+                path, f"a `{btype}` block is not accepted in {where} (accepted here: "
+                      f"{', '.join(sorted(cases))})",
+                api_error=api, fix=ops.unsafe(f"drop the {btype} block", ops.remove(path))))
+            return
+        plausible = (tagged and isinstance(btype, str)
                      and re.fullmatch(r"[a-z][a-z0-9_]*_tool_(result|use)", btype) is not None)
         if plausible:
             self.add("B004", Violation(
-                path, f"block type {btype!r} is not one this checker knows; it looks like a newer "
-                      f"server tool block, which the API may accept (with the right beta header)",
+                path, f"block type {btype!r} is not one the installed SDK's types know; it looks like "
+                      f"a newer server tool block, which the API may accept (with the right beta header)",
                 api_error=api, severity=Severity.WARNING))
             return
         self.add("B004", Violation(
             path, f"unknown content block type {shown!r}", api_error=api,
             fix=_unknown_type_fix(item, path)))
 
-    def fields(self, item: dict[str, Any], btype: str, schema: BlockSchema, path: Path,
-               prefix: str) -> None:
-        for key, kind in schema.required.items():
+    def object(self, item: dict[str, Any], name: str, path: Path, prefix: str, owner: str, *,
+               block: bool) -> None:
+        """Required keys, known keys' values, extra keys and beta-only keys of one object."""
+        d = apishapes.defn(name)
+        missing, wrong, extra = ("B005", "B006", "B007") if block else ("B010", "B010", "B010")
+        for key, spec in d["keys"].items():
+            if key == "type" and block:
+                continue  # the tag: already matched
             if key not in item:
-                if btype == "thinking":
-                    continue  # T003 (no signature) / T011 (no thinking text) report these
-                fix = None
-                if key == "input" and btype in ("tool_use", "server_tool_use"):
-                    fix = ops.unsafe("add an empty input object", ops.add((*path, "input"), {}))
-                self.add("B005", Violation(
-                    (*path, key), f"{btype} block has no `{key}`",
-                    api_error=f"{prefix}.{key}: Field required", fix=fix))
-            else:
-                self.value(item, key, kind, btype, path, prefix)
-        for key, kind in schema.optional.items():
-            if key in item:
-                self.value(item, key, kind, btype, path, prefix)
-        if schema.closed:
-            allowed = schema.allowed()
+                if spec["required"] and (owner, key) not in _MISSING_LEFT_TO_OTHERS:
+                    fix = None
+                    if key == "input" and owner in ("tool_use", "server_tool_use"):
+                        fix = ops.unsafe("add an empty input object", ops.add((*path, "input"), {}))
+                    self.add(missing, Violation(
+                        (*path, key), f"{owner} has no `{key}`",
+                        api_error=f"{prefix}.{key}: Field required", fix=fix))
+                continue
+            if (owner, key) in _VALUE_LEFT_TO_OTHERS:
+                continue
+            if spec.get("beta"):
+                self.beta(f"{_short_def(name)}.{key}", f"`{key}` on {owner}", (*path, key),
+                          f"{prefix}.{key}: {_EXTRA_TEXT}")
+            self.value(item[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, wrong,
+                       def_name=name)
+        if not d.get("open"):
             for key in item:
-                if key not in allowed:
-                    self.add("B007", Violation(
-                        (*path, key), f"{btype} block has a key {key!r} the API does not accept",
-                        api_error=f"{prefix}.{key}: Extra inputs are not permitted",
+                if key not in d["keys"]:
+                    self.add(extra, Violation(
+                        (*path, key), f"{owner} has a key {key!r} the API does not accept",
+                        api_error=f"{prefix}.{key}: {_EXTRA_TEXT}",
                         fix=ops.safe(f"delete the {key!r} key", ops.remove((*path, key)))))
 
-    def value(self, item: dict[str, Any], key: str, kind: str, btype: str, path: Path,
-              prefix: str) -> None:
-        value = item[key]
-        if key == "input" and btype in ("tool_use", "server_tool_use"):
-            return  # P008
-        if key == "signature" and btype == "thinking":
-            return  # T003 reports any signature that is not a non-empty string
-        if _kind_ok(kind, value):
+    def value(self, value: Any, expr: apishapes.Expr, path: Path, loc: str, owner: str, key: str,
+              code: str, *, def_name: str | None = None) -> None:
+        """Check one value against its expression, descending into objects and lists."""
+        if value is None and apishapes.accepts_null(expr):
             return
-        self.add("B006", Violation(
-            (*path, key), f"{btype}.{key} is {_describe(value)}",
-            api_error=f"{prefix}.{key}: {t}" if (t := _type_text(kind)) else None,
-            fix=_value_fix(key, kind, value, (*path, key))))
+        got = apishapes.block_cases(expr)
+        if got is not None and isinstance(value, list):
+            cases, tagged = got
+            for k, sub in enumerate(value):
+                self.block(sub, (*path, k), f"{loc}.{k}", cases, tagged, value)
+            return
+        alts = [m for m in apishapes.members(expr) if apishapes.scalar(m) != "null"]
+        match = next((m for m in alts if apishapes.shallow_match(m, value)), None)
+        if match is None:
+            lits = [v for m in alts if isinstance(m, dict) and "lit" in m for v in m["lit"]]
+            if lits and isinstance(value, str) and all(isinstance(m, dict) and "lit" in m for m in alts):
+                self.add(code, Violation(
+                    path, f"{owner}.{key} is {value!r}; the API accepts {', '.join(map(repr, lits))}",
+                    api_error=f"{loc}: {apishapes.literal_text(lits)}",
+                    fix=_literal_fix(value, lits, path)))
+                return
+            kind = _kind_of(expr)
+            self.add(code, Violation(
+                path, f"{owner}.{key} is {_describe(value)}; it must be {apishapes.kind_word(expr)}",
+                api_error=f"{loc}: {t}" if (t := _expr_text(expr)) else None,
+                fix=_value_fix(key, kind, value, path)))
+            return
+        if isinstance(match, dict) and "lit" in match and value in match.get("beta_values", ()):
+            feature = f"{_short_def(def_name)}.{key}={value}" if def_name else f"{key}={value}"
+            self.beta(feature, f"{owner}.{key} {value!r}", path, f"{loc}: "
+                      f"{apishapes.literal_text([v for v in match['lit'] if v not in match['beta_values']])}")
+        if apishapes.is_beta(match) and len(alts) > 1:
+            self.beta(f"{key}", f"this form of {owner}.{key}", path, None)
+        if isinstance(match, dict) and "ref" in match and isinstance(value, dict):
+            self.object(value, match["ref"], path, loc, f"{owner}.{key}", block=False)
+        elif isinstance(match, dict) and "tagged" in match and isinstance(value, dict):
+            self.tagged(value, match, path, loc, owner, key, code)
+        elif isinstance(match, dict) and "list" in match and isinstance(value, list):
+            for k, sub in enumerate(value):
+                self.value(sub, match["list"], (*path, k), f"{loc}.{k}", owner, key, code)
 
-    def source(self, src: dict[str, Any], owner: str, path: Path, loc: str) -> None:
-        table = SOURCES[owner]
-        stype = src.get("type")
-        tags = ", ".join(f"'{t}'" for t in sorted(table))
-        if "type" not in src:
-            self.add("B006", Violation(path, f"{owner} source has no `type`",
-                                       api_error=f"{loc}: {_TAG_MISSING_TEXT}"))
+    def tagged(self, value: dict[str, Any], expr: dict[str, Any], path: Path, loc: str, owner: str,
+               key: str, code: str) -> None:
+        tag_key = expr["tagged"]
+        cases = expr["cases"]
+        tag = value.get(tag_key)
+        where = f"{owner} {key}"
+        if tag_key not in value:
+            if "default" in expr:
+                self.object(value, expr["default"], path, loc, where, block=False)
+                return
+            self.add(code, Violation(path, f"{where} has no `{tag_key}`",
+                                     api_error=f"{loc}: Unable to extract tag using discriminator '{tag_key}'"))
             return
-        if not isinstance(stype, str) or stype not in table:
-            shown = stype if isinstance(stype, str) else json.dumps(stype)
-            self.add("B006", Violation(
-                (*path, "type"), f"{owner} source type {shown!r} is not one of {tags}",
-                api_error=f"{loc}: Input tag '{shown}' found using 'type' does not match any of "
-                          f"the expected tags: {tags}"))
+        if not isinstance(tag, str) or tag not in cases:
+            shown = tag if isinstance(tag, str) else json.dumps(tag)
+            self.add(code, Violation(
+                (*path, tag_key), f"{where} {tag_key} {shown!r} is not one of {_tags_text(cases)}",
+                api_error=f"{loc}: Input tag '{shown}' found using '{tag_key}' does not match any of "
+                          f"the expected tags: {_tags_text(cases)}"))
             return
-        self.fields(src, f"{owner} source", table[stype], path, f"{loc}.{stype}")
-        want = _DOC_MEDIA_TYPE.get(stype) if owner == "document" else None
+        case = cases[tag]
+        if case.get("beta"):
+            self.beta(f"{key}={tag}", f"{where} {tag_key} {tag!r}", (*path, tag_key), None)
+        sub = apishapes.defn(case["ref"])
+        self.object_tagged(value, case["ref"], sub, path, f"{loc}.{tag}", where, tag_key, code)
+        if key == "source" and owner == "document":
+            self.document_media_type(value, tag, path, f"{loc}.{tag}")
+
+    def object_tagged(self, value: dict[str, Any], name: str, d: dict[str, Any], path: Path,
+                      prefix: str, owner: str, tag_key: str, code: str) -> None:
+        """A tagged object inside a block (a source, a citation, a caller): faults are the
+        block's (B005 / B006 / B007 by kind), found at the exact path."""
+        block_family = code in ("B005", "B006", "B007")
+        missing, extra = ("B005", "B007") if block_family else (code, code)
+        for key, spec in d["keys"].items():
+            if key == tag_key:
+                continue
+            if key not in value:
+                if spec["required"]:
+                    self.add(missing, Violation((*path, key), f"{owner} has no `{key}`",
+                                                api_error=f"{prefix}.{key}: Field required"))
+                continue
+            if (owner, key) in _VALUE_LEFT_TO_OTHERS:
+                continue
+            if spec.get("beta"):
+                self.beta(f"{_short_def(name)}.{key}", f"`{key}` on {owner}", (*path, key),
+                          f"{prefix}.{key}: {_EXTRA_TEXT}")
+            self.value(value[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, code,
+                       def_name=name)
+        if not d.get("open"):
+            for key in value:
+                if key not in d["keys"]:
+                    self.add(extra, Violation(
+                        (*path, key), f"{owner} has a key {key!r} the API does not accept",
+                        api_error=f"{prefix}.{key}: {_EXTRA_TEXT}",
+                        fix=ops.safe(f"delete the {key!r} key", ops.remove((*path, key)))))
+
+    def document_media_type(self, src: dict[str, Any], stype: str, path: Path, loc: str) -> None:
+        want = _DOC_MEDIA_TYPE.get(stype)
         mt = src.get("media_type")
-        if want and isinstance(mt, str) and mt != want:
-            data = src.get("data")
-            fix = None
-            if stype == "base64" and isinstance(data, str) and data.startswith("JVBER"):
-                fix = ops.safe(f"set media_type to {want} (the data is a PDF)",
-                               ops.replace((*path, "media_type"), want))
-            elif stype == "text":
-                fix = ops.safe(f"set media_type to {want}", ops.replace((*path, "media_type"), want))
-            self.add("B006", Violation(
-                (*path, "media_type"), f"a {stype} document source must have media_type {want}, not {mt!r}",
-                api_error=f"{loc}.{stype}.media_type: Input should be '{want}'", fix=fix))
+        if not (want and isinstance(mt, str) and mt != want):
+            return
+        data = src.get("data")
+        fix = None
+        if stype == "base64" and isinstance(data, str) and data.startswith("JVBER"):
+            fix = ops.safe(f"set media_type to {want} (the data is a PDF)",
+                           ops.replace((*path, "media_type"), want))
+        elif stype == "text":
+            fix = ops.safe(f"set media_type to {want}", ops.replace((*path, "media_type"), want))
+        # The literal check above reported a wrong media_type already when the SDK fixes it to one
+        # value; keep one report: replace that one with this, which says what the data is.
+        reported = self.out.get("B006", [])
+        self.out["B006"] = [v for v in reported if v.path != (*path, "media_type")]
+        self.add("B006", Violation(
+            (*path, "media_type"), f"a {stype} document source must have media_type {want}, not {mt!r}",
+            api_error=f"{loc}.media_type: Input should be '{want}'", fix=fix))
 
 
 # -- fixes ---------------------------------------------------------------------------------
@@ -425,23 +503,35 @@ def _non_object_fix(item: Any, path: Path, parent: list[Any]) -> Fix | None:
     return ops.unsafe(f"drop the {_describe(item)}", ops.remove(path))
 
 
-def _infer_type_fix(item: dict[str, Any], path: Path, table: dict[str, BlockSchema]) -> Fix:
+def _infer_type_fix(item: dict[str, Any], path: Path, cases: Mapping[str, Any]) -> Fix:
     keys = set(item)
     guess: str | None = None
-    if isinstance(item.get("text"), str) and keys <= BLOCKS["text"].allowed():
+
+    def fits(btype: str) -> bool:
+        return keys <= _allowed_keys(btype, cases) | {"type"}
+
+    if isinstance(item.get("text"), str) and fits("text"):
         guess = "text"
-    elif "tool_use_id" in keys and keys <= BLOCKS["tool_result"].allowed():
+    elif "tool_use_id" in keys and fits("tool_result"):
         guess = "tool_result"
-    elif {"id", "name", "input"} <= keys and keys <= BLOCKS["tool_use"].allowed():
+    elif {"id", "name", "input"} <= keys and fits("tool_use"):
         guess = "tool_use"
-    elif isinstance(item.get("source"), dict) and keys <= BLOCKS["image"].allowed():
+    elif isinstance(item.get("source"), dict) and fits("image"):
         mt = item["source"].get("media_type")
         guess = "image" if isinstance(mt, str) and mt.startswith("image/") else \
             "document" if mt in ("application/pdf", "text/plain") else None
-    if guess is not None and guess in table:
+    if guess is not None and guess in cases:
         return ops.safe(f"add \"type\": \"{guess}\" (its keys are those of a {guess} block)",
                         ops.add((*path, "type"), guess))
     return ops.unsafe("drop the block without a type", ops.remove(path))
+
+
+def _literal_fix(value: str, accepted: list[Any], path: Path) -> Fix | None:
+    """A literal written in another case or with stray spaces is certain; anything else is not."""
+    for v in accepted:
+        if isinstance(v, str) and v == value.strip().lower():
+            return ops.safe(f"write {value!r} as {v!r}", ops.replace(path, v))
+    return None
 
 
 def _unknown_type_fix(item: dict[str, Any], path: Path) -> Fix:
@@ -495,26 +585,20 @@ def _issues(ctx: CheckContext, code: str) -> Iterator[Violation]:
 
 # -- top level -----------------------------------------------------------------------------
 
-TOP_LEVEL_KINDS: dict[str, str] = {
-    "model": "str",
-    "max_tokens": "int",
-    "messages": "list",
-    "system": "str|list",
-    "tools": "list",
-    "tool_choice": "dict",
-    "thinking": "dict",
-    "metadata": "dict",
-    "stop_sequences": "list",
-    "stream": "bool",
-    "temperature": "number",
-    "top_p": "number",
-    "top_k": "int",
-    "service_tier": "str",
-    "output_config": "dict",
-    "mcp_servers": "list",
-    "cache_control": "dict",
-}
-REQUIRED_TOP = ("model", "max_tokens", "messages")
+LEGACY_TOP_LEVEL_KINDS: dict[str, str] = {"temperature": "number", "top_p": "number", "top_k": "int"}
+"""Sampling parameters: in no request type of the SDK (the API of 2026-10-21 rejects them; the A
+family says so), but older API versions take them, so their JSON type is still checked."""
+
+
+def _top_level_kinds() -> dict[str, str]:
+    kinds = {key: _kind_of(spec["type"]) for key, spec in apishapes.top_level_keys().items()}
+    return {**kinds, **LEGACY_TOP_LEVEL_KINDS}
+
+
+TOP_LEVEL_KINDS: dict[str, str] = _top_level_kinds()
+"""Every top-level key's JSON kind, from the generated shapes (``str|list`` for ``system`` …)."""
+
+REQUIRED_TOP = tuple(k for k, spec in apishapes.top_level_keys().items() if spec["required"])
 _TAGGED_TOP = frozenset({"tool_choice", "thinking"})  # tagged unions: non-objects get _OBJ_TEXT
 _NUMERIC_STR = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
 
@@ -571,12 +655,19 @@ def _top_type_violation(key: str, kind: str, value: Any) -> Violation:
         fix = ops.safe(f'write tool_choice as {{"type": "{new}"}}', ops.replace(path, {"type": new}))
         if value == "required":
             msg += ' (OpenAI style; "required" is "any" here)'
-    return Violation(path, msg + f"; it must be {_KIND_WORDS.get(kind, kind)}",
+    return Violation(path, msg + f"; it must be {_kind_words(kind)}",
                      api_error=None if severity else api, fix=fix, severity=severity)
 
 
 _KIND_WORDS = {"str": "a string", "int": "an integer", "list": "a list", "dict": "an object",
                "bool": "a boolean", "number": "a number", "str|list": "a string or a list of text blocks"}
+
+
+def _kind_words(kind: str) -> str:
+    base = kind.rstrip("?")
+    if base in _KIND_WORDS:
+        return _KIND_WORDS[base]
+    return " or ".join(_KIND_WORDS.get(k, k) for k in base.split("|"))
 
 
 # -- rules ---------------------------------------------------------------------------------
