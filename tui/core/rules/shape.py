@@ -72,6 +72,20 @@ media types)."""
 
 _DOC_MEDIA_TYPE = {"base64": "application/pdf", "text": "text/plain"}
 
+_TOP_LEFT_TO_OTHERS = frozenset({
+    "messages", "system",   # walked as messages and blocks (B003 … B008)
+    "stop_sequences",       # B001 checks its items
+    "metadata",             # A006 (user_id, other keys)
+    "tool_choice",          # D004
+})
+"""Top-level keys whose inside another rule checks (one fault, one report)."""
+_PATHS_LEFT_TO_OTHERS = frozenset({("output_config", "effort"), ("thinking", "type")})
+"""Values the A family (effort levels per model) and T008 (thinking modes) judge."""
+_EXTRAS_LEFT_TO_OTHERS = frozenset({"cache_control"})
+"""Objects whose unknown keys another rule reports (K003: non-standard cache_control fields)."""
+_TOOL_KEYS_LEFT_TO_OTHERS = frozenset({"name", "input_schema"})
+"""A custom tool's name (D001) and input_schema (D003) have rules of their own."""
+
 
 def _kind_of(expr: apishapes.Expr) -> str:
     """The expression as a JSON-kind word (``str``, ``int``, ``number``, ``bool``, ``list``,
@@ -212,7 +226,25 @@ class _Walk:
             for j, item in enumerate(system):
                 if isinstance(item, dict):
                     self.block(item, ("system", j), f"system.{j}", cases, False, system)
+        self.top_level(body)
         return self.out
+
+    def top_level(self, body: dict[str, Any]) -> None:
+        """The other top-level objects (B010; tools: D005) and every beta-only key (B009).
+        A key of the wrong JSON kind is B001's; keys other families own are left to them."""
+        root_name = apishapes.shapes()["root"]
+        for key, spec in apishapes.top_level_keys().items():
+            if key not in body:
+                continue
+            value = body[key]
+            if spec.get("beta"):
+                self.beta(key, f"the top-level `{key}`", (key,), f"{key}: {_EXTRA_TEXT}")
+            if key in _TOP_LEFT_TO_OTHERS or (value is None and apishapes.accepts_null(spec["type"])):
+                continue
+            if not _kind_ok(_kind_of(spec["type"]), value):
+                continue  # B001
+            self.value(value, spec["type"], (key,), key, "request", key,
+                       "D005" if key == "tools" else "B010", def_name=root_name)
 
     def message(self, i: int, m: Any) -> None:
         path: Path = ("messages", i)
@@ -361,7 +393,7 @@ class _Walk:
                           f"{prefix}.{key}: {_EXTRA_TEXT}")
             self.value(item[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, wrong,
                        def_name=name)
-        if not d.get("open"):
+        if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
             for key in item:
                 if key not in d["keys"]:
                     self.add(extra, Violation(
@@ -372,7 +404,7 @@ class _Walk:
     def value(self, value: Any, expr: apishapes.Expr, path: Path, loc: str, owner: str, key: str,
               code: str, *, def_name: str | None = None) -> None:
         """Check one value against its expression, descending into objects and lists."""
-        if value is None and apishapes.accepts_null(expr):
+        if (value is None and apishapes.accepts_null(expr)) or path in _PATHS_LEFT_TO_OTHERS:
             return
         got = apishapes.block_cases(expr)
         if got is not None and isinstance(value, list):
@@ -403,7 +435,8 @@ class _Walk:
         if apishapes.is_beta(match) and len(alts) > 1:
             self.beta(f"{key}", f"this form of {owner}.{key}", path, None)
         if isinstance(match, dict) and "ref" in match and isinstance(value, dict):
-            self.object(value, match["ref"], path, loc, f"{owner}.{key}", block=False)
+            self.object(value, match["ref"], path, loc, key if owner == "request" else f"{owner}.{key}",
+                        block=False)
         elif isinstance(match, dict) and "tagged" in match and isinstance(value, dict):
             self.tagged(value, match, path, loc, owner, key, code)
         elif isinstance(match, dict) and "list" in match and isinstance(value, list):
@@ -415,37 +448,49 @@ class _Walk:
         tag_key = expr["tagged"]
         cases = expr["cases"]
         tag = value.get(tag_key)
-        where = f"{owner} {key}"
+        where = dotted(path) if owner == "request" else f"{owner} {key}"
         if tag_key not in value:
             if "default" in expr:
-                self.object(value, expr["default"], path, loc, where, block=False)
+                name = expr["default"]
+                self.object_tagged(value, name, apishapes.defn(name), path, loc, where, tag_key, code,
+                                   custom_tool=key == "tools")
                 return
             self.add(code, Violation(path, f"{where} has no `{tag_key}`",
                                      api_error=f"{loc}: Unable to extract tag using discriminator '{tag_key}'"))
             return
         if not isinstance(tag, str) or tag not in cases:
+            if (*path, tag_key) in _PATHS_LEFT_TO_OTHERS:
+                return
             shown = tag if isinstance(tag, str) else json.dumps(tag)
+            known = _tags_text(cases) if len(cases) <= 8 else f"the {len(cases)} the API knows"
             self.add(code, Violation(
-                (*path, tag_key), f"{where} {tag_key} {shown!r} is not one of {_tags_text(cases)}",
+                (*path, tag_key), f"{where} {tag_key} {shown!r} is not one of {known}",
                 api_error=f"{loc}: Input tag '{shown}' found using '{tag_key}' does not match any of "
                           f"the expected tags: {_tags_text(cases)}"))
             return
         case = cases[tag]
         if case.get("beta"):
-            self.beta(f"{key}={tag}", f"{where} {tag_key} {tag!r}", (*path, tag_key), None)
+            feature = f"tool:{tag}" if key == "tools" else f"{key}={tag}"
+            self.beta(feature, f"{where} {tag_key} {tag!r}", (*path, tag_key),
+                      f"{loc}: Input tag '{tag}' found using '{tag_key}' does not match any of the "
+                      f"expected tags: {_tags_text(cases)}")
         sub = apishapes.defn(case["ref"])
-        self.object_tagged(value, case["ref"], sub, path, f"{loc}.{tag}", where, tag_key, code)
+        self.object_tagged(value, case["ref"], sub, path, f"{loc}.{tag}", where, tag_key, code,
+                           custom_tool=key == "tools" and case["ref"] == expr.get("default"))
         if key == "source" and owner == "document":
             self.document_media_type(value, tag, path, f"{loc}.{tag}")
 
     def object_tagged(self, value: dict[str, Any], name: str, d: dict[str, Any], path: Path,
-                      prefix: str, owner: str, tag_key: str, code: str) -> None:
-        """A tagged object inside a block (a source, a citation, a caller): faults are the
-        block's (B005 / B006 / B007 by kind), found at the exact path."""
+                      prefix: str, owner: str, tag_key: str, code: str, *,
+                      custom_tool: bool = False) -> None:
+        """A tagged object (a source, a citation, a caller, a tool): inside a block its faults are
+        the block's (B005 / B006 / B007 by kind); elsewhere ``code``'s.  Found at the exact path."""
         block_family = code in ("B005", "B006", "B007")
         missing, extra = ("B005", "B007") if block_family else (code, code)
         for key, spec in d["keys"].items():
             if key == tag_key:
+                continue
+            if custom_tool and key in _TOOL_KEYS_LEFT_TO_OTHERS:
                 continue
             if key not in value:
                 if spec["required"]:
@@ -459,7 +504,7 @@ class _Walk:
                           f"{prefix}.{key}: {_EXTRA_TEXT}")
             self.value(value[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, code,
                        def_name=name)
-        if not d.get("open"):
+        if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
             for key in value:
                 if key not in d["keys"]:
                     self.add(extra, Violation(
@@ -573,6 +618,11 @@ def _value_fix(key: str, kind: str, value: Any, path: Path) -> Fix | None:
 # -- memo ----------------------------------------------------------------------------------
 
 _MEMO: weakref.WeakKeyDictionary[CheckContext, dict[str, list[Violation]]] = weakref.WeakKeyDictionary()
+
+
+def shape_issues(ctx: CheckContext, code: str) -> Iterator[Violation]:
+    """What the one shape walk found for ``code`` (rules of other families read their share)."""
+    return _issues(ctx, code)
 
 
 def _issues(ctx: CheckContext, code: str) -> Iterator[Violation]:
@@ -962,3 +1012,102 @@ def extra_block_keys(ctx: CheckContext) -> Iterator[Violation]:
     *Safe*: delete the unknown key.  The API never reads it, so nothing it would see is lost.
     """
     return _issues(ctx, "B007")
+
+
+@rule("B008", "block-in-wrong-position", Severity.ERROR, fix=Applicability.UNSAFE)
+def block_in_wrong_position(ctx: CheckContext) -> Iterator[Violation]:
+    """A content block of a known type sits where the API does not accept that type.
+
+    ## What it does
+    Each position has its own block union in the SDK's request types (read from the generated
+    `data/api_shapes.json`): a message's content (user and assistant: text, image, document,
+    tool_use, tool_result, the server tool results …), a system message's content (text; beta:
+    tool_addition / tool_removal), `tool_result.content` (text, image, document, search_result,
+    tool_reference, browser_state), a `system` block list (text only), `search_result.content`
+    (text only).  A block type that exists in *another* position is reported here rather than
+    as unknown (B004).
+
+    ## Why is this bad?
+    The position's tagged union rejects it, listing the tags it accepts:
+    ``messages.2.content.0.tool_result.content.0: Input tag 'tool_use' found using 'type' does
+    not match any of the expected tags: 'browser_state', 'document', 'image', 'search_result',
+    'text', 'tool_reference'``.  Typical causes: a `tool_reference` put in a message instead of a
+    tool result, a `tool_use` nested inside a `tool_result`, an image in a system prompt.
+
+    ## Example
+    ```json
+    {"role": "user", "content": [{"type": "tool_reference", "tool_name": "get_weather"}]}
+    ```
+
+    ## Fix
+    *Unsafe*: drop the block (what it carried is lost; moving it is a decision for the user).
+    """
+    return _issues(ctx, "B008")
+
+
+@rule("B009", "beta-shape-without-header", Severity.ERROR, fix=None)
+def beta_shape_without_header(ctx: CheckContext) -> Iterator[Violation]:
+    """A beta-only key, block, tool type or value sent without its `anthropic-beta` header.
+
+    ## What it does
+    The generated shape file marks what only the SDK's `anthropic.types.beta` request types have
+    (top-level `mcp_servers`, `context_management`, `compaction`, `fallbacks`, `thread` …; blocks
+    `tool_addition`, `tool_removal`, `compaction`, `mcp_tool_use` …; tools `mcp_toolset`,
+    `computer_20251124`, older computer/bash/text_editor versions; system-message `output_config`
+    and `clear_at`; values such as `thinking.display: "updates"`).  The header each needs is a
+    small hand-kept table (`data/beta_features.json`, with sources); a shape the table does not
+    cover is accepted with any `anthropic-beta` header.  With the logged header (or, for
+    Bedrock / Vertex bodies, `anthropic_beta`) nothing is reported.  When the log kept no request
+    headers at all, the finding is a *warning*: whether the header was sent cannot be told.
+
+    ## Why is this bad?
+    Without the header the request is validated against the stable schema, which does not have
+    the field: ``context_management: Extra inputs are not permitted``, or for a block ``Input tag
+    'tool_addition' found using 'type' does not match any of the expected tags: …``.
+
+    ## Example
+    ```json
+    {"model": "claude-opus-4-8", "max_tokens": 1024, "messages": [...],
+     "context_management": {"edits": [{"type": "clear_tool_uses_20250919"}]}}
+    ```
+    sent with no `anthropic-beta: context-management-2025-06-27` header.
+
+    ## Fix
+    None automatic: the fix is a header, not a body change (replay and the curl export send
+    the logged `anthropic-beta` header; add the right one there).
+    """
+    return _issues(ctx, "B009")
+
+
+@rule("B010", "top-level-field-shape", Severity.ERROR, fix=Applicability.SAFE)
+def top_level_field_shape(ctx: CheckContext) -> Iterator[Violation]:
+    """A top-level object (`output_config`, `cache_control` …) has a missing, unknown or wrong field.
+
+    ## What it does
+    Inside `output_config`, `thinking`, `cache_control`, `container`, `context_management` …:
+    a missing required key, an unknown key, a wrong type or a value the API does not accept.
+    Walks every top-level object against the generated request shapes, at the exact path:
+    `output_config.format` needs `type` and `schema`; `cache_control.ttl` is `5m` or `1h`;
+    `service_tier` is `auto` or `standard_only`; `speed` is `standard` or `fast`; `thinking` is
+    tagged by `type` (`enabled` needs `budget_tokens`) …  Left to their own rules: the JSON kind
+    of the top-level value itself (B001), `messages` and `system` (B003–B008), `tools` (D005),
+    `tool_choice` (D004), `metadata` (A006), `stop_sequences` items (B001), `output_config.effort`
+    and the thinking modes a model accepts (A and T families).
+
+    ## Why is this bad?
+    The request schema rejects it, with pydantic's texts at the location: ``service_tier: Input
+    should be 'auto' or 'standard_only'``, ``output_config.format.json_schema.schema: Field
+    required``, ``cache_control.ttl: Input should be '5m' or '1h'``,
+    ``thinking.enabled.budget_tokens: Field required``.
+
+    ## Example
+    ```json
+    {"service_tier": "priority", "output_config": {"format": {"type": "json_schema"}},
+     "cache_control": {"type": "ephemeral", "ttl": "2h"}}
+    ```
+
+    ## Fix
+    *Safe* where the intent is certain: a literal written in another case (`"Auto"` → `"auto"`),
+    an unknown key deleted (the API never reads it).  Otherwise no automatic repair.
+    """
+    return _issues(ctx, "B010")

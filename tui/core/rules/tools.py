@@ -396,3 +396,50 @@ def tool_choice_invalid(ctx: CheckContext) -> Iterator[Violation]:
         f"tool_choice names {name!r}, which no tool in `tools` defines",
         fix=fix,
     )
+
+
+@rule("D005", "tool-definition-shape", Severity.ERROR, fix=Applicability.SAFE)
+def tool_definition_shape(ctx: CheckContext) -> Iterator[Violation]:
+    """A `tools` entry has an unknown `type`, a wrong fixed `name`, or keys its type does not take.
+
+    ## What it does
+    Reports an unknown `type`, a server tool whose `name` is not its fixed name, a toolset
+    carrying single-tool keys, a missing required key.
+    Checks every `tools[]` entry against the tool union generated from the SDK
+    (`types/tool_union_param.py` and the beta variant, in `data/api_shapes.json`): a custom tool
+    (no `type`, or `"custom"`) and each versioned tool type (`bash_20250124`,
+    `code_execution_*`, `memory_20250818`, `text_editor_*`, `web_search_*`, `web_fetch_*`,
+    `tool_search_tool_bm25` / `_regex`, and the nameless toolsets `computer_toolset_20260801`
+    and `browser_toolset_20260801`).  A server tool's `name` is fixed by its type
+    (`web_search_20250305` must be named `web_search`); a toolset takes no `name`, `description`
+    or `input_schema`.  Beta-only tool types (`mcp_toolset`, `advisor_20260301`, older
+    computer-use versions) are accepted with their beta header (B009 otherwise).  A custom tool's
+    `name` and `input_schema` have their own rules (D001, D003); OpenAI-shaped definitions are
+    O007's.
+
+    ## Why is this bad?
+    The API rejects the definition: ``tools.0: Input tag 'web_search_2025' found using 'type'
+    does not match any of the expected tags: …``, ``tools.1.web_search_20250305.name: Input
+    should be 'web_search'``, ``tools.2.computer_toolset_20260801.name: Extra inputs are not
+    permitted``.
+
+    ## Example
+    ```json
+    {"tools": [{"type": "web_search_20250305", "name": "search"},
+               {"type": "computer_toolset_20260801", "name": "computer", "display_width_px": 1024}]}
+    ```
+
+    ## Fix
+    *Safe*: a key the tool type does not take is deleted (the API never reads it), a server
+    tool's name written in another case is set to its fixed name.  A wrong fixed name, an unknown
+    type or a missing key: no automatic repair (which tool was meant cannot be told).
+    """
+    from tui.core.rules.shape import shape_issues
+
+    for v in shape_issues(ctx, "D005"):
+        if v.path[:1] == ("tools",) and len(v.path) >= 2 and isinstance(v.path[1], int):
+            tool = ctx.request["tools"][v.path[1]]
+            if isinstance(tool, dict) and tool.get("type") == "function":
+                continue  # O007 converts OpenAI function definitions whole
+        yield v
+
