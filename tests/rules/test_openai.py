@@ -202,9 +202,17 @@ def test_o005_openai_params_are_errors_with_api_text():
     assert fs["seed"].severity.value == "error"
 
 
-def test_o005_unknown_key_is_a_warning():
+def test_o005_unknown_key_is_an_error_naming_the_sdk_it_was_judged_by():
     fs = findings(req(user("hi"), fancy_beta_feature={"on": True}), "O005")
-    assert fs[0].severity.value == "warning" and "anthropic-beta" in fs[0].message
+    assert fs[0].severity.value == "error" and "beta included" in fs[0].message
+    assert fs[0].api_error == "fancy_beta_feature: Extra inputs are not permitted"
+
+
+def test_o005_retired_output_format_moves_into_output_config():
+    fmt = {"type": "json_schema", "schema": {"type": "object"}}
+    p = req(user("hi"), output_format=fmt, output_config={"effort": "high"})
+    assert "output_config.format" in findings(p, "O005")[0].message
+    assert fix_all(p, "O005", unsafe=False) == req(user("hi"), output_config={"effort": "high", "format": fmt})
 
 
 def test_o005_near_miss_known_keys_and_bedrock_body():
@@ -254,6 +262,13 @@ def test_o006_openai_nulls_on_a_stored_response():
     fs = findings(p, "O006")
     assert sorted(f.dotted for f in fs) == ["messages.1.annotations", "messages.1.refusal"]
     assert fs[-1].api_error == "messages.1.refusal: Extra inputs are not permitted"
+
+
+def test_o006_near_miss_system_message_beta_fields_are_known():
+    p = req(user("hi"), assistant("ok"), {"role": "system", "content": "be brief", "clear_at": "never",
+                                          "output_config": {"effort": "low"}}, user("go"))
+    assert "O006" not in codes(p)
+    assert "O006" in codes(req(user("hi", ), {"role": "user", "content": "x", "clear_at": "never"}))
 
 
 def test_o006_near_miss_keys_reported_by_other_rules():

@@ -205,3 +205,16 @@ def beta_headers_for(feature: str) -> tuple[str, ...] | None:
 def beta_features() -> dict[str, dict[str, Any]]:
     """The whole feature → header table."""
     return dict(_beta_features())
+
+
+LEGACY_SAMPLING = ("temperature", "top_p", "top_k")
+"""Sampling parameters: in no request type of the SDK; the API took them before 2026-10-21."""
+
+
+@cache
+def message_keys(role: str) -> frozenset[str]:
+    """The keys a message of ``role`` may carry (``role`` and ``content``; a system message's
+    beta ``output_config`` and ``clear_at``); ``user``'s for an unknown role."""
+    msgs = root()["keys"]["messages"]["type"]["list"]
+    case = msgs["cases"].get(role) or msgs["cases"]["user"]
+    return frozenset(defn(case["ref"])["keys"])

@@ -21,6 +21,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.media_types import image_block_from_url
 from tui.core.paths import Path
@@ -313,16 +314,19 @@ def message_name_field(ctx: CheckContext) -> Iterator[Violation]:
 # -- O005 ----------------------------------------------------------------------------------
 
 ANTHROPIC_TOP_LEVEL = frozenset({
-    "model", "max_tokens", "messages", "system", "tools", "tool_choice", "thinking", "stream",
-    "metadata", "stop_sequences", "temperature", "top_p", "top_k", "cache_control", "container",
-    "diagnostics", "inference_geo", "output_config", "service_tier", "speed", "user_profile_id",
-    "workspace_id", "mcp_servers", "context_management", "output_format",
+    *apishapes.top_level_keys(),  # generated from the SDK's request types, beta included
+    *apishapes.LEGACY_SAMPLING,   # older API versions take them (A004 judges by version)
     # Bedrock and Vertex bodies carry these instead of headers:
     "anthropic_version", "anthropic_beta",
 })
 """Top-level keys a Messages API body may carry (beta ones need their `anthropic-beta` header)."""
 
 FOREIGN_TOP_LEVEL: dict[str, str] = {
+    # Keys the Messages API had and no longer has (not in the SDK's request types)
+    "output_format": "the structured-outputs beta's name, replaced by `output_config.format`",
+    # SDK keyword arguments sent as headers (resources/messages/messages.py)
+    "user_profile_id": "an SDK option sent as the `anthropic-user-profile-id` header",
+    "workspace_id": "an SDK option sent as the `anthropic-workspace-id` header",
     # OpenAI Chat Completions
     "response_format": "OpenAI structured output; Anthropic uses `output_config.format`",
     "frequency_penalty": "OpenAI-only sampling penalty", "presence_penalty": "OpenAI-only sampling penalty",
@@ -406,6 +410,13 @@ def _param_fix(ctx: CheckContext, key: str, value: Any) -> Fix:
         if isinstance(meta, dict) and "user_id" not in meta:
             return ops.safe("move user into metadata.user_id",
                             ops.add(("metadata", "user_id"), value), drop)
+    if key == "output_format" and isinstance(value, dict):
+        config = req.get("output_config")
+        if config is None or (isinstance(config, dict) and "format" not in config):
+            new = {**(config or {}), "format": value}
+            return ops.safe("move output_format into output_config.format",
+                            ops.add(("output_config",), new) if config is None
+                            else ops.replace(("output_config",), new), drop)
     if key == "instructions" and isinstance(value, str) and req.get("system") in (None, ""):
         return ops.safe("move instructions into system", ops.add(("system",), value), drop)
     if key == "parallel_tool_calls" and value is False:
@@ -486,11 +497,13 @@ def unknown_top_level_param(ctx: CheckContext) -> Iterator[Violation]:
     """A top-level key the Messages API does not accept.
 
     ## What it does
-    Compares every top-level key with the Messages API's parameters (plus `anthropic_version` and
-    `anthropic_beta`, which Bedrock and Vertex bodies carry).  Keys known to belong to OpenAI's
-    APIs, the legacy Text Completions API or an SDK's request options (`extra_body`, `timeout`,
-    `betas` …) are errors; any other unknown key is a warning, because it may be a beta parameter
-    this tool does not know yet (it then needs its `anthropic-beta` header).
+    Compares every top-level key with the request keys generated from the pinned SDK's types,
+    beta included (`data/api_shapes.json`; a beta key without its header is B009's), plus the
+    sampling parameters older API versions took and `anthropic_version` / `anthropic_beta`,
+    which Bedrock and Vertex bodies carry.  Keys known to belong to OpenAI's APIs, the legacy Text
+    Completions API, a retired beta (`output_format`) or an SDK's request options (`extra_body`,
+    `timeout`, `betas`, `workspace_id` …) are named as such; any other key is unknown to every
+    request type of the SDK.
 
     ## Why is this bad?
     The request schema is closed: ``response_format: Extra inputs are not permitted``,
@@ -508,7 +521,8 @@ def unknown_top_level_param(ctx: CheckContext) -> Iterator[Violation]:
     *Safe* where the key converts or carries nothing: `stop` → `stop_sequences`;
     `max_completion_tokens`/`max_output_tokens`/`max_tokens_to_sample` → `max_tokens` (or dropped
     when `max_tokens` already has that value); `user` → `metadata.user_id`; `instructions` →
-    `system`; `function_call` → `tool_choice`; `functions` → `tools`; `parallel_tool_calls:
+    `system`; `output_format` → `output_config.format`; `function_call` → `tool_choice`;
+    `functions` → `tools`; `parallel_tool_calls:
     false` → `tool_choice.disable_parallel_tool_use`; `extra_body` → its keys merged into the body
     (what the SDK would have done); a `null` or default value (`n: 1`, `frequency_penalty: 0` …),
     `stream_options` and SDK-only `timeout`/`max_retries` are removed.  Otherwise *unsafe*: the
@@ -521,14 +535,9 @@ def unknown_top_level_param(ctx: CheckContext) -> Iterator[Violation]:
         if known is not None:
             message = f"top-level {key!r} is not a Messages API parameter ({known})"
         else:
-            message = (f"unknown top-level {key!r}: the API rejects it unless it is a beta parameter "
-                       f"sent with its anthropic-beta header")
-        yield Violation(
-            (key,), message,
-            api_error=extra_inputs(key),
-            severity=None if known is not None else Severity.WARNING,
-            fix=_param_fix(ctx, key, value),
-        )
+            message = (f"unknown top-level {key!r}: it is in none of the request types of the "
+                       f"pinned SDK (anthropic {apishapes.sdk_version()}, beta included)")
+        yield Violation((key,), message, api_error=extra_inputs(key), fix=_param_fix(ctx, key, value))
 
 
 # -- O006 ----------------------------------------------------------------------------------
@@ -569,7 +578,8 @@ def message_extra_field(ctx: CheckContext) -> Iterator[Violation]:
     Reports unknown keys on messages: OpenAI's `refusal`, `function_call`, `audio`,
     `annotations`, LiteLLM/DeepSeek `reasoning_content`, a stored `id` or `timestamp`, a
     message-level `cache_control`.  (`tool_calls` is O001, `name` is O004, and tool messages are
-    O002.)
+    O002.)  A system message's beta fields `output_config` and `clear_at` are in the SDK's beta
+    types and are not unknown (B009 checks their `anthropic-beta` header).
 
     ## Why is this bad?
     A message is exactly `{role, content}`; anything else is rejected, null or not:
@@ -589,11 +599,13 @@ def message_extra_field(ctx: CheckContext) -> Iterator[Violation]:
     has no signature).
     """
     for i, m in ctx.messages():
-        if m.get("role") == "tool":
+        role = m.get("role")
+        if role == "tool":
             continue
+        allowed = apishapes.message_keys(role) if isinstance(role, str) else frozenset()
         for key in m:
-            if key in _MESSAGE_KEYS_ELSEWHERE:
-                continue
+            if key in _MESSAGE_KEYS_ELSEWHERE or key in allowed:
+                continue  # a system message's beta fields: B009 checks their header
             yield Violation(
                 ("messages", i, key),
                 f"messages.{i} has an unknown field {key!r}",
