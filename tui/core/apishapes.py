@@ -137,7 +137,21 @@ def literal_text(values: list[Any]) -> str:
     return f"Input should be {', '.join(shown[:-1])} or {shown[-1]}"
 
 
+_BLOCK_CASES: dict[int, tuple[Expr, tuple[dict[str, dict[str, Any]], bool] | None]] = {}
+
+
 def block_cases(expr: Expr) -> tuple[dict[str, dict[str, Any]], bool] | None:
+    """Memoised :func:`_block_cases` (the walk asks it for every value it meets).  Keyed by
+    identity, with the expression kept so a recycled id can never answer for another one."""
+    hit = _BLOCK_CASES.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    result = _block_cases(expr)
+    _BLOCK_CASES[id(expr)] = (expr, result)
+    return result
+
+
+def _block_cases(expr: Expr) -> tuple[dict[str, dict[str, Any]], bool] | None:
     """For a list of content blocks (``Iterable[Union[TextBlockParam, …]]`` or a list of one
     block type), ``(cases, tagged)``: tag → ``{"ref", "beta"}``, and whether the API's error
     locations carry the tag (a tagged union does; a list of one type does not)."""

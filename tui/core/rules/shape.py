@@ -142,6 +142,32 @@ def _expr_text(expr: apishapes.Expr) -> str | None:
     return _type_text(_kind_of(alt))
 
 
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "null": (type(None),),
+}
+_FAST: dict[int, tuple[apishapes.Expr, frozenset[type] | None]] = {}
+
+
+def _fast_types(expr: apishapes.Expr) -> frozenset[type] | None:
+    """For an expression of scalars only (``str``, ``Optional[int]`` …): the exact Python types
+    that satisfy it, so the walk accepts most values with one set lookup (memoised: the shape
+    file's expressions live as long as the process)."""
+    hit = _FAST.get(id(expr))
+    if hit is not None and hit[0] is expr:
+        return hit[1]
+    types: set[type] | None = set()
+    for m in apishapes.members(expr):
+        s = apishapes.scalar(m)
+        if s in _PY_TYPES and not apishapes.is_beta(m):
+            types.update(_PY_TYPES[s])  # type: ignore[union-attr]
+        else:
+            types = None
+            break
+    result = frozenset(types) if types else None
+    _FAST[id(expr)] = (expr, result)
+    return result
+
+
 def dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
@@ -391,6 +417,9 @@ class _Walk:
             if spec.get("beta"):
                 self.beta(f"{_short_def(name)}.{key}", f"`{key}` on {owner}", (*path, key),
                           f"{prefix}.{key}: {_EXTRA_TEXT}")
+            fast = _fast_types(spec["type"])
+            if fast is not None and type(item[key]) in fast:
+                continue
             self.value(item[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, wrong,
                        def_name=name)
         if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
@@ -502,6 +531,9 @@ class _Walk:
             if spec.get("beta"):
                 self.beta(f"{_short_def(name)}.{key}", f"`{key}` on {owner}", (*path, key),
                           f"{prefix}.{key}: {_EXTRA_TEXT}")
+            fast = _fast_types(spec["type"])
+            if fast is not None and type(value[key]) in fast:
+                continue
             self.value(value[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, code,
                        def_name=name)
         if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
