@@ -214,7 +214,7 @@ API_TEXTS = [
     ("OAI-03", "messages.0.name: Extra inputs are not permitted", "O004"),
     ("OAI-04", "extra_body: Extra inputs are not permitted", "O005"),
     ("OAI-04", "response_format: Extra inputs are not permitted", "O005"),
-    ("OAI-04", "context_management: Extra inputs are not permitted", "O005"),
+    ("OAI-04", "context_management: Extra inputs are not permitted", "B009"),  # a beta key, no header
     ("THINK-01", "messages.47.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`. When "
                  "`thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding "
                  "the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking "

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.paths import Path, api_error_location, exists
 
 __all__ = [
@@ -437,6 +438,7 @@ class _Pattern:
     code: str | None
     """The rule that reports it; None = known text without a rule (stops the search)."""
     ref: str
+    """The API_RULES.md id; empty for texts of the shapes generated from the SDK."""
     refine: Refine | None = None
     """Where to point when the text carries no (useful) location."""
 
@@ -464,6 +466,18 @@ PATTERNS: tuple[_Pattern, ...] = (
     # Extra keys: where they are decides the rule (CACHE-03 has no rule: relay-specific).
     _p(rf"{_LOC}cache_control(?:\.[\w-]+)*: Extra inputs are not permitted", None, "CACHE-03"),
     _p(r"^tools\.\d+\.(?:\w+\.)?input_schema(?:\.[\w-]+)*: ", "D003", "TOOL-03"),
+    # A tool type's own schema (generated from the SDK): unknown type, fixed name, toolset keys.
+    _p(r"^tools\.\d+: Input tag '[^']*' found using 'type'|^tools\.\d+\.[a-z_]+_\d{8}\.(?:[\w-]+\.)*"
+       r"[\w-]+: (?:Extra inputs are not permitted|Input should be '|Field required)", "D005", ""),
+    # Beta-only top-level keys sent without their anthropic-beta header.
+    _p(r"^(?:mcp_servers|context_management|compaction|fallbacks|fallback_credit_token|thread|"
+       r"billing_policy): Extra inputs are not permitted", "B009", "OAI-04"),
+    # A block type the API has, in a position that does not take it (tool_reference in a message).
+    _p(r"Input tag '(?:" + "|".join(sorted(apishapes.all_block_tags())) + r")' found using 'type'",
+       "B008", ""),
+    # Inside the other top-level objects.
+    _p(r"^(?:output_config|service_tier|speed|inference_geo|container|diagnostics|cache_control)"
+       r"(?:\.[\w-]+)*: (?:Input should be|Field required|Extra inputs)", "B010", ""),
     _p(r"^messages\.\d+\.tool_calls: Extra inputs are not permitted", "O001", "OAI-01"),
     _p(r"^messages\.\d+\.name: Extra inputs are not permitted", "O004", "OAI-03"),
     _p(r"^messages\.\d+\.content\.\d+\.(?:[\w-]+\.)*[\w-]+: Extra inputs are not permitted", "B007", "ORDER-09"),

@@ -378,9 +378,9 @@ class _Walk:
                 "tool_result content" if "tool_result" in loc else \
                 f"a {self.ctx.role(int(path[1])) or 'this'} message" if path[0] == "messages" and \
                 len(path) == 4 else "this position"
+            accepted = ", ".join(sorted(cases)) if len(cases) <= 8 else f"{len(cases)} other block types"
             self.add("B008", Violation(
-                path, f"a `{btype}` block is not accepted in {where} (accepted here: "
-                      f"{', '.join(sorted(cases))})",
+                path, f"a `{btype}` block is not accepted in {where} (accepted here: {accepted})",
                 api_error=api, fix=ops.unsafe(f"drop the {btype} block", ops.remove(path))))
             return
         plausible = (tagged and isinstance(btype, str)
@@ -446,14 +446,16 @@ class _Walk:
         if match is None:
             lits = [v for m in alts if isinstance(m, dict) and "lit" in m for v in m["lit"]]
             if lits and isinstance(value, str) and all(isinstance(m, dict) and "lit" in m for m in alts):
+                what = key if owner == "request" else f"{owner}.{key}"
                 self.add(code, Violation(
-                    path, f"{owner}.{key} is {value!r}; the API accepts {', '.join(map(repr, lits))}",
+                    path, f"{what} is {value!r}; the API accepts {', '.join(map(repr, lits))}",
                     api_error=f"{loc}: {apishapes.literal_text(lits)}",
                     fix=_literal_fix(value, lits, path)))
                 return
             kind = _kind_of(expr)
+            what = key if owner == "request" else f"{owner}.{key}"
             self.add(code, Violation(
-                path, f"{owner}.{key} is {_describe(value)}; it must be {apishapes.kind_word(expr)}",
+                path, f"{what} is {_describe(value)}; it must be {apishapes.kind_word(expr)}",
                 api_error=f"{loc}: {t}" if (t := _expr_text(expr)) else None,
                 fix=_value_fix(key, kind, value, path)))
             return
@@ -1077,7 +1079,7 @@ def block_in_wrong_position(ctx: CheckContext) -> Iterator[Violation]:
     return _issues(ctx, "B008")
 
 
-@rule("B009", "beta-shape-without-header", Severity.ERROR, fix=None)
+@rule("B009", "beta-shape-without-header", Severity.ERROR, references=("OAI-04",), fix=None)
 def beta_shape_without_header(ctx: CheckContext) -> Iterator[Violation]:
     """A beta-only key, block, tool type or value sent without its `anthropic-beta` header.
 
