@@ -215,9 +215,11 @@ class _Walk:
         self.out.setdefault(code, []).append(v)
 
     # beta-only shapes ------------------------------------------------------------------------
-    def beta(self, feature: str, what: str, path: Path, api_error: str | None) -> None:
+    def beta(self, feature: str, what: str, path: Path, api_error: str | None,
+             drop: Path | None = None) -> None:
         """A shape only the beta types have: fine with its header, an error without it, and a
-        warning when the log kept no headers (nothing can be said about what was sent)."""
+        warning when the log kept no headers (nothing can be said about what was sent).  The
+        fix removes ``drop`` (default: ``path``): the request then works without the beta."""
         wanted = apishapes.beta_headers_for(feature)
         betas = self.ctx.betas
         if wanted is None and betas:
@@ -225,16 +227,18 @@ class _Walk:
         if wanted is not None and betas & set(wanted):
             return
         need = " or ".join(f"`{h}`" for h in wanted) if wanted else "its `anthropic-beta` header"
+        target = path if drop is None else drop
+        fix = ops.unsafe(f"remove {dotted(target)} (or send the request with {need})", ops.remove(target))
         if not self.ctx.headers_logged and not betas:
             self.add("B009", Violation(
                 path, f"{what} exists only in the beta API (it needs {need}); the log kept no request "
                       f"headers, so whether it was sent cannot be told",
-                api_error=api_error, severity=Severity.WARNING))
+                api_error=api_error, severity=Severity.WARNING, fix=fix))
             return
         sent = ", ".join(sorted(betas)) if betas else "none"
         self.add("B009", Violation(
             path, f"{what} exists only in the beta API and needs {need} (anthropic-beta sent: {sent})",
-            api_error=api_error))
+            api_error=api_error, fix=fix))
 
     # messages ------------------------------------------------------------------------------
     def run(self) -> dict[str, list[Violation]]:
@@ -270,7 +274,8 @@ class _Walk:
             if not _kind_ok(_kind_of(spec["type"]), value):
                 continue  # B001
             self.value(value, spec["type"], (key,), key, "request", key,
-                       "D005" if key == "tools" else "B010", def_name=root_name)
+                       "D005" if key == "tools" else "B010", def_name=root_name,
+                       optional=not spec["required"])
 
     def message(self, i: int, m: Any) -> None:
         path: Path = ("messages", i)
@@ -421,7 +426,7 @@ class _Walk:
             if fast is not None and type(item[key]) in fast:
                 continue
             self.value(item[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, wrong,
-                       def_name=name)
+                       def_name=name, optional=not spec["required"])
         if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
             for key in item:
                 if key not in d["keys"]:
@@ -431,7 +436,7 @@ class _Walk:
                         fix=ops.safe(f"delete the {key!r} key", ops.remove((*path, key)))))
 
     def value(self, value: Any, expr: apishapes.Expr, path: Path, loc: str, owner: str, key: str,
-              code: str, *, def_name: str | None = None) -> None:
+              code: str, *, def_name: str | None = None, optional: bool = False) -> None:
         """Check one value against its expression, descending into objects and lists."""
         if (value is None and apishapes.accepts_null(expr)) or path in _PATHS_LEFT_TO_OTHERS:
             return
@@ -447,17 +452,21 @@ class _Walk:
             lits = [v for m in alts if isinstance(m, dict) and "lit" in m for v in m["lit"]]
             if lits and isinstance(value, str) and all(isinstance(m, dict) and "lit" in m for m in alts):
                 what = key if owner == "request" else f"{owner}.{key}"
+                fix = _literal_fix(value, lits, path)
+                if fix is None and len(lits) == 1 and code == "D005":
+                    fix = ops.unsafe(f"set {what} to {lits[0]!r}, the fixed value of this type "
+                                     f"(calls in the history keep the old name)", ops.replace(path, lits[0]))
                 self.add(code, Violation(
                     path, f"{what} is {value!r}; the API accepts {', '.join(map(repr, lits))}",
                     api_error=f"{loc}: {apishapes.literal_text(lits)}",
-                    fix=_literal_fix(value, lits, path)))
+                    fix=fix or self.drop_fix(path, optional, code)))
                 return
             kind = _kind_of(expr)
             what = key if owner == "request" else f"{owner}.{key}"
             self.add(code, Violation(
                 path, f"{what} is {_describe(value)}; it must be {apishapes.kind_word(expr)}",
                 api_error=f"{loc}: {t}" if (t := _expr_text(expr)) else None,
-                fix=_value_fix(key, kind, value, path)))
+                fix=_value_fix(key, kind, value, path) or self.drop_fix(path, optional, code)))
             return
         if isinstance(match, dict) and "lit" in match and value in match.get("beta_values", ()):
             feature = f"{_short_def(def_name)}.{key}={value}" if def_name else f"{key}={value}"
@@ -473,6 +482,13 @@ class _Walk:
         elif isinstance(match, dict) and "list" in match and isinstance(value, list):
             for k, sub in enumerate(value):
                 self.value(sub, match["list"], (*path, k), f"{loc}.{k}", owner, key, code)
+
+    @staticmethod
+    def drop_fix(path: Path, optional: bool, code: str) -> Fix | None:
+        """Outside the blocks, an optional value the API rejects can go (its default applies)."""
+        if optional and code in ("B010", "D005"):
+            return ops.unsafe(f"remove {dotted(path)} (the API's default applies)", ops.remove(path))
+        return None
 
     def tagged(self, value: dict[str, Any], expr: dict[str, Any], path: Path, loc: str, owner: str,
                key: str, code: str) -> None:
@@ -504,7 +520,7 @@ class _Walk:
             feature = f"tool:{tag}" if key == "tools" else f"{key}={tag}"
             self.beta(feature, f"{where} {tag_key} {tag!r}", (*path, tag_key),
                       f"{loc}: Input tag '{tag}' found using '{tag_key}' does not match any of the "
-                      f"expected tags: {_tags_text(cases)}")
+                      f"expected tags: {_tags_text(cases)}", drop=path)
         sub = apishapes.defn(case["ref"])
         self.object_tagged(value, case["ref"], sub, path, f"{loc}.{tag}", where, tag_key, code,
                            custom_tool=key == "tools" and case["ref"] == expr.get("default"))
@@ -537,7 +553,7 @@ class _Walk:
             if fast is not None and type(value[key]) in fast:
                 continue
             self.value(value[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, code,
-                       def_name=name)
+                       def_name=name, optional=not spec["required"])
         if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
             for key in value:
                 if key not in d["keys"]:
@@ -1079,7 +1095,8 @@ def block_in_wrong_position(ctx: CheckContext) -> Iterator[Violation]:
     return _issues(ctx, "B008")
 
 
-@rule("B009", "beta-shape-without-header", Severity.ERROR, references=("OAI-04",), fix=None)
+@rule("B009", "beta-shape-without-header", Severity.ERROR, references=("OAI-04",),
+      fix=Applicability.UNSAFE)
 def beta_shape_without_header(ctx: CheckContext) -> Iterator[Violation]:
     """A beta-only key, block, tool type or value sent without its `anthropic-beta` header.
 
@@ -1107,13 +1124,14 @@ def beta_shape_without_header(ctx: CheckContext) -> Iterator[Violation]:
     sent with no `anthropic-beta: context-management-2025-06-27` header.
 
     ## Fix
-    None automatic: the fix is a header, not a body change (replay and the curl export send
-    the logged `anthropic-beta` header; add the right one there).
+    The real fix is usually the header, not the body: replay and the exports send the logged
+    `anthropic-beta` header, so log (or add) the right one.  *Unsafe*: remove the beta-only key,
+    block or tool, so the request works on the stable API without what it asked for.
     """
     return _issues(ctx, "B009")
 
 
-@rule("B010", "top-level-field-shape", Severity.ERROR, fix=Applicability.SAFE)
+@rule("B010", "top-level-field-shape", Severity.ERROR, fix=Applicability.UNSAFE)
 def top_level_field_shape(ctx: CheckContext) -> Iterator[Violation]:
     """A top-level object (`output_config`, `cache_control` …) has a missing, unknown or wrong field.
 
@@ -1142,6 +1160,8 @@ def top_level_field_shape(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Fix
     *Safe* where the intent is certain: a literal written in another case (`"Auto"` → `"auto"`),
-    an unknown key deleted (the API never reads it).  Otherwise no automatic repair.
+    an unknown key deleted (the API never reads it).  *Unsafe*: an optional value the API rejects
+    is removed, so its default applies (`service_tier: "priority"` goes; the tier is `auto`).  A
+    missing required key: no automatic repair (its value cannot be guessed).
     """
     return _issues(ctx, "B010")

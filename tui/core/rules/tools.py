@@ -398,7 +398,7 @@ def tool_choice_invalid(ctx: CheckContext) -> Iterator[Violation]:
     )
 
 
-@rule("D005", "tool-definition-shape", Severity.ERROR, fix=Applicability.SAFE)
+@rule("D005", "tool-definition-shape", Severity.ERROR, fix=Applicability.UNSAFE)
 def tool_definition_shape(ctx: CheckContext) -> Iterator[Violation]:
     """A `tools` entry has an unknown `type`, a wrong fixed `name`, or keys its type does not take.
 
@@ -431,8 +431,10 @@ def tool_definition_shape(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Fix
     *Safe*: a key the tool type does not take is deleted (the API never reads it), a server
-    tool's name written in another case is set to its fixed name.  A wrong fixed name, an unknown
-    type or a missing key: no automatic repair (which tool was meant cannot be told).
+    tool's name written in another case is set to its fixed name.  *Unsafe*: another name is set
+    to the fixed one (earlier `server_tool_use` blocks in the history keep the old name), an
+    optional value the type rejects is removed.  An unknown type or a missing key: no automatic
+    repair (which tool was meant cannot be told).
     """
     from tui.core.rules.shape import shape_issues
 
