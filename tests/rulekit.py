@@ -10,7 +10,7 @@ from tui.core.findings import Applicability, Finding
 from tui.core.repair.patch import apply_patch
 from tui.core.rules.registry import select_rules
 
-MODEL = "claude-sonnet-4-5-20250929"  # a known model that still allows prefill
+MODEL = "claude-haiku-4-5-20251001"  # a current model (no retirement date) that still allows prefill
 
 
 def req(*messages: dict[str, Any], **top: Any) -> dict[str, Any]:
@@ -56,20 +56,25 @@ def findings(payload: Any, code: str | None = None, **exchange_kw: Any) -> list[
     return [f for f in out if code is None or f.code == code]
 
 
+OLD_API = {"anthropic-version": "2023-06-01"}
+"""Headers of a request logged with the API version before 2026-10-21 (per-model sampling rules)."""
+
+
 def codes(payload: Any, **exchange_kw: Any) -> set[str]:
     return {f.code for f in findings(payload, **exchange_kw)}
 
 
-def fix_all(payload: Any, code: str, *, unsafe: bool = True, rounds: int = 50) -> Any:
+def fix_all(payload: Any, code: str, *, unsafe: bool = True, rounds: int = 50, **exchange_kw: Any) -> Any:
     """Apply the first fix of ``code`` repeatedly until the rule is silent; return the result.
 
     Asserts that every finding of the rule offers a fix and that the loop terminates, and that
-    the input object itself is never mutated.
+    the input object itself is never mutated.  ``exchange_kw`` (``headers=…``) is the logged
+    evidence each round is checked with.
     """
     original = copy.deepcopy(payload)
     current = payload
     for _ in range(rounds):
-        fs = findings(current, code)
+        fs = findings(current, code, **exchange_kw)
         if not fs:
             assert payload == original, "fixing mutated the input"
             return current

@@ -28,7 +28,7 @@ def test_core_never_imports_textual():
 
 
 def test_check_on_a_request_imports_neither_anthropic_nor_textual(tmp_path):
-    body = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
+    body = {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]}
     p = tmp_path / "r.json"
     p.write_text(json.dumps(body))
     code = (

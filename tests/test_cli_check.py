@@ -10,7 +10,7 @@ import pytest
 from tui.cli.main import main
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_payloads"
-BROKEN = {"model": "claude-sonnet-4-5", "max_tokens": 64, "messages": [
+BROKEN = {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [
     {"role": "user", "content": "hi"},
     {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "ls", "input": {}}]},
     {"role": "user", "content": "so?"}]}
@@ -48,7 +48,8 @@ def test_json_format_has_the_documented_shape(capsys, broken):
     assert doc["files"] == [{"path": str(broken), "format": "anthropic-json", "records": 1, "error": None}]
     f = doc["findings"][0]
     assert set(f) == {"file", "record", "code", "name", "severity", "message", "path", "pointer",
-                      "related", "api_error", "fix"}
+                      "related", "api_error", "fix", "contradicted"}
+    assert f["contradicted"] is False
     assert (f["code"], f["path"], f["pointer"], f["record"]) == ("P001", "messages.1.content.0",
                                                                  "/messages/1/content/0", 0)
     assert f["fix"]["applicability"] == "unsafe"
@@ -112,3 +113,25 @@ def test_rules_lists_every_rule_and_rule_explains_one(capsys):
     assert rc == 0 and "tool-result-order" in out and "Bedrock Converse" in out and "ORDER-04" in out
     rc, _, err = run(capsys, "rule", "nope")
     assert rc == 2 and "unknown rule" in err
+
+
+def test_an_error_on_a_request_the_log_shows_accepted_is_contradicted(capsys, tmp_path):
+    """The logged 200 is evidence: the rule is stale there, and the report says both things."""
+    accepted = {"request": BROKEN, "status": 200, "response": {
+        "id": "msg_01", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+        "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "stop_sequence": None,
+        "usage": {"input_tokens": 5, "output_tokens": 1}}}
+    p = tmp_path / "accepted.json"
+    p.write_text(json.dumps(accepted))
+    rc, out, _ = run(capsys, "check", "--format", "json", str(p))
+    doc = json.loads(out)
+    [f] = [f for f in doc["findings"] if f["code"] == "P001"]
+    assert rc == 0 and f["severity"] == "warning" and f["contradicted"] is True
+    assert "contradicted by the logged response" in f["message"] and f["fix"]["applicability"] == "unsafe"
+    rc, out, _ = run(capsys, "check", str(p))
+    assert "P001 [warning]" in out and "contradicted by the logged response" in out
+    # the same request with no logged outcome is judged as it stands: an error
+    q = tmp_path / "bare.json"
+    q.write_text(json.dumps(BROKEN))
+    rc, out, _ = run(capsys, "check", "--format", "json", str(q))
+    assert rc == 1 and [f["contradicted"] for f in json.loads(out)["findings"] if f["code"] == "P001"] == [False]

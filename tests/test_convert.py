@@ -15,7 +15,7 @@ from tui.core.formats import load_all
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_payloads" / "formats"
 PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(40)).decode()
-MODEL = "claude-sonnet-4-5-20250929"
+MODEL = "claude-haiku-4-5-20251001"
 
 TOOLS = [{"type": "function", "function": {"name": "read_file", "description": "Read a file.",
           "parameters": {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]}}},
@@ -67,7 +67,9 @@ def test_chat_to_anthropic_maps_every_part():
     assert msgs[2]["content"] == [  # consecutive tool messages merged into one user message
         {"type": "tool_result", "tool_use_id": "call_Ab1", "content": "def test_total(): ..."},
         {"type": "tool_result", "tool_use_id": "call_Cd2", "content": "1 failed"}]
-    assert out.notes == []
+    assert "temperature" not in body  # the SDK's anthropic-version takes no sampling parameter
+    assert out.notes == ["dropped `temperature` (0.2): anthropic-version 2026-10-21, which the SDK sends, "
+                         "accepts no sampling parameter"]
 
 
 def test_converted_chat_payload_passes_the_anthropic_checker():
@@ -100,13 +102,14 @@ def test_openai_only_parameters_are_dropped_and_named():
            "temperature": 1.4, "parallel_tool_calls": False, "tool_choice": "required", "user": "u_42",
            "x_trace": "abc"}
     out = openai_chat_to_anthropic(req)
-    assert out.body["temperature"] == 1
+    assert "temperature" not in out.body
     assert out.body["tool_choice"] == {"type": "any", "disable_parallel_tool_use": True}
     assert out.body["metadata"] == {"user_id": "u_42"}
     for key in ("n", "logprobs", "seed", "response_format", "x_trace"):
         assert key not in out.body
         assert any(note.startswith(f"dropped `{key}`") for note in out.notes), key
-    assert "temperature 1.4 is above Anthropic's maximum of 1; set to 1" in out.notes
+    assert ("dropped `temperature` (1.4): anthropic-version 2026-10-21, which the SDK sends, accepts no "
+            "sampling parameter") in out.notes
 
 
 def test_missing_limit_cut_arguments_names_and_mid_conversation_system_are_noted():

@@ -76,7 +76,7 @@ def test_to_curl_body_survives_bash_byte_for_byte(tmp_path: Path):
     assert sent == body
     assert args[0] == "https://api.anthropic.com/v1/messages"
     headers = [args[i + 1] for i, a in enumerate(args) if a == "--header"]
-    assert headers == ["content-type: application/json", "anthropic-version: 2023-06-01",
+    assert headers == ["content-type: application/json", "anthropic-version: 2026-10-21",
                        f"x-api-key: {ENV_KEY}"]
     assert args[-2:] == ["--data-binary", "@-"]
 
@@ -125,7 +125,7 @@ def test_to_curl_layout_is_the_documented_one():
     assert command == (
         "curl https://api.anthropic.com/v1/messages \\\n"
         '  --header "content-type: application/json" \\\n'
-        '  --header "anthropic-version: 2023-06-01" \\\n'
+        '  --header "anthropic-version: 2026-10-21" \\\n'
         '  --header "x-api-key: $ANTHROPIC_API_KEY" \\\n'
         "  --data-binary @- <<'JSON'\n"
         '{\n  "model": "m",\n  "max_tokens": 1\n}\n'
@@ -141,3 +141,12 @@ def test_the_json_sent_by_the_exported_command_checks_the_same_as_the_input(tmp_
     expected = [(f.code, f.path, f.api_error) for f in check_request(body)]
     assert expected, "the sample request is meant to be broken"
     assert [(f.code, f.path, f.api_error) for f in check_request(sent)] == expected
+
+
+def test_to_curl_sends_the_logged_version_else_the_sdks():
+    from tui.core.apishapes import sdk_api_version
+
+    body = {"model": "claude-haiku-4-5", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}
+    assert '--header "anthropic-version: 2023-06-01"' in to_curl(body, api_version="2023-06-01")
+    assert f'--header "anthropic-version: {sdk_api_version()}"' in to_curl(body)
+    assert sdk_api_version() == "2026-10-21"  # what the pinned anthropic SDK sends

@@ -29,6 +29,10 @@ class _FakeClient:
     """Stands in for ``anthropic.Anthropic`` when the snippet is exec'd in-process."""
 
     calls: list[dict[str, Any]] = []
+    made: list[dict[str, Any]] = []
+
+    def __init__(self, **kwargs: Any) -> None:
+        _FakeClient.made.append(kwargs)
 
     def post(self, path: str, **kwargs: Any) -> Any:
         _FakeClient.calls.append({"path": path, **kwargs})
@@ -45,6 +49,7 @@ def exec_snippet(code: str) -> dict[str, Any]:
     fake.types = types.SimpleNamespace(  # type: ignore[attr-defined]
         Message=object, RawMessageStreamEvent=object)
     _FakeClient.calls = []
+    _FakeClient.made = []
     saved = sys.modules.get("anthropic")
     sys.modules["anthropic"] = fake
     try:
@@ -103,6 +108,15 @@ def test_to_python_sends_the_body_verbatim_through_the_generic_post():
     assert 'client.post("/v1/messages", body=body, cast_to=anthropic.types.Message)' in code
     assert "print(message.to_json())" in code
     assert "messages.create(**body)" not in code.split('"""')[-1]
+
+
+def test_to_python_sends_the_logged_version_and_betas_as_default_headers():
+    body = {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
+    exec_snippet(to_python(body, api_version="2023-06-01", beta=["files-api-2025-04-14"]))
+    assert _FakeClient.made == [{"default_headers": {"anthropic-version": "2023-06-01",
+                                                     "anthropic-beta": "files-api-2025-04-14"}}]
+    exec_snippet(to_python(body))  # nothing logged: the SDK's own version
+    assert _FakeClient.made == [{}]
 
 
 def test_to_python_streams_when_the_body_asks_for_it():

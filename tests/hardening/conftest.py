@@ -24,7 +24,7 @@ from tui.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_payloads"
-MODEL = "claude-sonnet-4-5-20250929"
+MODEL = "claude-haiku-4-5-20251001"
 DEFAULT_DEADLINE = 60.0
 MEMORY_CAP = 1 << 30
 """Address space of a CLI run on a big input: half of the 2 GB file, so reading it whole fails."""

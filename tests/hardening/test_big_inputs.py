@@ -45,7 +45,7 @@ def test_a_50_mb_string_is_checked_fixed_and_exported_within_bounds(big_string: 
     t0 = time.monotonic()
     run = cli_subprocess("check", big_string, timeout=40)
     assert run.rc == 1 and "Traceback" not in run.err, run.err[-2000:]
-    assert "S001 [error] the request body is 52,428,897 bytes of JSON; the limit is 32 MB" in run.out
+    assert "S001 [error] the request body is 52,428,896 bytes of JSON; the limit is 32 MB" in run.out
     out = tmp_path / "fixed.json"
     run = cli_subprocess("fix", big_string, "-o", out, timeout=40)
     assert run.rc == 1 and "Traceback" not in run.err and out.exists()

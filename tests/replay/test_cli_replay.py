@@ -9,7 +9,9 @@ from tests.fakeapi import FakeAPI, Reply, error, message
 from tests.replay.conftest import KEY
 from tui.cli.main import main
 
-BODY = {"model": "claude-sonnet-4-5-20250929", "max_tokens": 64, "top_k": 5, "x_extra": 1,
+# A current model and two fields the tool does not model itself: both must reach the API verbatim.
+BODY = {"model": "claude-haiku-4-5-20251001", "max_tokens": 64, "service_tier": "auto",
+        "stop_sequences": ["END"],
         "messages": [{"role": "user", "content": "hi"}]}
 BROKEN = {**BODY, "messages": [{"role": "user", "content": "hi"},
                                {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01A",
@@ -57,7 +59,7 @@ def test_local_errors_block_sending_unless_fixed(capsys, tmp_path):
         rc, _, err = run(capsys, "replay", str(p), "--base-url", api.url, "--fix", "--save", "-")
     assert rc == 0
     sent = api.received[0].json
-    assert sent["messages"][2]["content"][0]["type"] == "tool_result" and sent["x_extra"] == 1
+    assert sent["messages"][2]["content"][0]["type"] == "tool_result" and sent["service_tier"] == "auto"
     assert "fixed P003" in err
 
 
@@ -108,3 +110,29 @@ def test_stream_and_compare_with_logged_response(capsys, tmp_path):
     assert rc == 0 and "New answer" in err
     assert "vs logged response: stop_reason: max_tokens → end_turn" in err
     assert json.loads(out)["content"][0]["text"] == "New answer"
+
+
+def test_replay_sends_the_logged_version_and_betas_and_judges_the_body_by_them(capsys, tmp_path):
+    old = {**BODY, "temperature": 0.3}  # sampling: accepted at 2023-06-01, rejected at 2026-10-21
+    p = tmp_path / "old.json"
+    p.write_text(json.dumps({"request": old, "headers": {
+        "anthropic-version": "2023-06-01", "anthropic-beta": "files-api-2025-04-14"}}))
+    with FakeAPI([Reply(200, message("Hi!"))]) as api:
+        rc, _, err = run(capsys, "replay", str(p), "--base-url", api.url, "--save", "-")
+    assert rc == 0, err
+    sent = api.received[0]
+    assert sent.headers["anthropic-version"] == "2023-06-01"
+    assert sent.headers["anthropic-beta"] == "files-api-2025-04-14"
+    assert sent.json["temperature"] == 0.3
+    assert "sending with anthropic-version 2023-06-01" in err
+
+
+def test_replay_without_a_logged_version_sends_the_sdks_and_blocks_sampling(capsys, tmp_path):
+    p = write(tmp_path, {**BODY, "temperature": 0.3})
+    with FakeAPI([Reply(200, message())]) as api:
+        rc, _, err = run(capsys, "replay", str(p), "--base-url", api.url, "--save", "-")
+        assert rc == 3 and api.received == [] and "A011" in err
+        rc, _, err = run(capsys, "replay", str(p), "--base-url", api.url, "--fix", "--save", "-")
+    assert rc == 0 and "temperature" not in api.received[0].json
+    assert api.received[0].headers["anthropic-version"] == "2026-10-21"
+    assert "(the SDK's; the log has none)" in err

@@ -41,3 +41,14 @@ def cc(ttl: str | None = None, **extra: Any) -> dict[str, Any]:
         out["ttl"] = ttl
     out.update(extra)
     return out
+
+
+def server_search(tid: str = "srvtoolu_01A", query: str = "weather Paris") -> list[dict[str, Any]]:
+    """A web search the API ran: its ``server_tool_use`` call and the result block."""
+    return [
+        {"type": "server_tool_use", "id": tid, "name": "web_search", "input": {"query": query}},
+        {"type": "web_search_tool_result", "tool_use_id": tid,
+         "content": [{"type": "web_search_result", "url": "https://example.com/paris", "title": "Paris weather",
+                      "encrypted_content": "EqgfCioIARgBIiQ3YTAwMjY1Mi1mZjM5LTQ1NGUtODgxNC1kNjNjNTk1ZWI3Y2Y",
+                      "page_age": "1 day ago"}]},
+    ]

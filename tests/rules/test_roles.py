@@ -249,20 +249,98 @@ def test_r006_first_message_moves_to_top_level_safely():
     assert fixed["system"] == "Be brief." and fixed["messages"] == [user("hi")]
 
 
+TOOL_CHANGES = "mid-conversation-tool-changes-2026-07-01"
+LOGGED = {"anthropic-version": "2023-06-01", "anthropic-beta": TOOL_CHANGES}
+NO_BETA = {"anthropic-version": "2023-06-01"}
+
+
+def add_tool(name):
+    return {"type": "tool_addition", "tool": {"type": "tool_reference", "name": name}}
+
+
+def remove_tool(name):
+    return {"type": "tool_removal", "tool": {"type": "tool_reference", "name": name}}
+
+
+def agent_switching_tools(*extra_system, model=SYSTEM_OK):
+    """An Opus 4.8 agent that turns a tool on mid-conversation (what the recorded traffic did)."""
+    return req(user("Check the weather in Paris, then book a table."),
+               assistant(text("Checking the weather."), tool_use("toolu_01A")),
+               user(tool_result("toolu_01A", "18C, sunny")),
+               system([add_tool("book_table"), remove_tool("get_weather")]),
+               *extra_system,
+               assistant("It is sunny. Booking now."),
+               user("Go ahead."),
+               model=model, tools=[WEATHER_TOOL, {**WEATHER_TOOL, "name": "book_table"}])
+
+
+def test_r006_tool_addition_and_removal_blocks_are_accepted():
+    p = agent_switching_tools()
+    assert findings(p, "R006", headers=LOGGED) == []
+    assert findings(p, "R006") == []  # the blocks are system content; their header is B009's
+    assert "B009" not in codes(p, headers=LOGGED)
+
+
+def test_r006_two_system_messages_in_a_row_are_accepted_with_the_beta_header():
+    p = agent_switching_tools(system("Only book tables for two."))
+    assert findings(p, "R006", headers=LOGGED) == []
+    clear_at = {"anthropic-beta": "mid-conversation-system-clear-at-2026-08-21"}
+    assert findings(p, "R006", headers=clear_at) == []
+
+
+def test_r006_two_system_messages_without_the_beta_header_are_an_error():
+    p = agent_switching_tools(system("Only book tables for two."))
+    fs = findings(p, "R006", headers=NO_BETA)
+    assert [(f.dotted, f.severity.value) for f in fs] == [("messages.4", "error")]
+    assert "directly follows another system message" in fs[0].message
+
+
+def test_r006_two_system_messages_with_no_headers_logged_is_a_warning():
+    p = req(user("hi"), system("One."), system("Two."), assistant("ok"), model=SYSTEM_OK)
+    fs = findings(p, "R006")
+    assert [(f.dotted, f.severity.value) for f in fs] == [("messages.2", "warning")]
+    assert "kept no request headers" in fs[0].message
+
+
+def test_r006_a_run_of_system_messages_is_placed_as_one_unit():
+    # the run follows a user message and is followed by an assistant message: fine with the beta;
+    # but a run followed by a user message is misplaced at its last message
+    p = req(user("a"), system("One."), system("Two."), user("b"), model=SYSTEM_OK)
+    fs = findings(p, "R006", headers=LOGGED)
+    assert [f.dotted for f in fs] == ["messages.2"]
+    assert "followed by a user message" in fs[0].message
+
+
+def test_r006_models_without_system_messages_keep_r003():
+    p = agent_switching_tools(model=NO_PREFILL)  # Opus 4.6: system_in_messages false
+    assert "R006" not in codes(p, headers=LOGGED)
+    fs = findings(p, "R003", headers=LOGGED)
+    assert [(f.dotted, f.severity.value) for f in fs] == [("messages.3.role", "error")]
+
+
 def test_r006_adjacent_system_messages_merge_safely():
     p = req(user("hi"), system("One."), system("Two."), assistant("ok"), model=SYSTEM_OK)
-    assert len(findings(p, "R006")) == 2
-    fixed = fix_all(p, "R006", unsafe=False)
+    assert len(findings(p, "R006", headers=NO_BETA)) == 1
+    fixed = fix_all(p, "R006", unsafe=False, headers=NO_BETA)
     assert fixed["messages"][1] == system([text("One."), text("Two.")])
-    assert "R006" not in codes(fixed)
+    assert "R006" not in codes(fixed, headers=NO_BETA)
+
+
+def test_r006_adjacent_messages_with_different_clear_at_are_not_merged():
+    p = req(user("hi"), {**system("One."), "clear_at": "next_user_message"}, system("Two."),
+            assistant("ok"), model=SYSTEM_OK)
+    fs = findings(p, "R006", headers=NO_BETA)
+    assert [f.dotted for f in fs] == ["messages.2"] and fs[0].fix is None
 
 
 def test_r006_non_text_blocks_are_reported_and_dropped_unsafely():
     img = {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}
-    p = req(user("hi"), system([text("Look:"), img]), model=SYSTEM_OK)
-    assert "text only" in findings(p, "R006")[0].message
-    fixed = fix_all(p, "R006")
-    assert fixed["messages"][1] == system([text("Look:")])
+    p = req(user("hi"), system([text("Look:"), add_tool("get_weather"), img]), model=SYSTEM_OK,
+            tools=[WEATHER_TOOL])
+    fs = findings(p, "R006", headers=LOGGED)
+    assert "it holds image blocks" in fs[0].message
+    fixed = fix_all(p, "R006", headers=LOGGED)
+    assert fixed["messages"][1] == system([text("Look:"), add_tool("get_weather")])
 
 
 def test_r006_misplaced_fix_is_unsafe_and_clears_errors():

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
+import pytest
+
 from tests.rulekit import (
-    WEATHER_TOOL, assistant, codes, findings, fix_all, req, text, tool_result, tool_use, user,
+    OLD_API, WEATHER_TOOL, assistant, codes, findings, fix_all, req, text, tool_result, tool_use, user,
 )
-from tests.rules.kit_tdak import ADAPTIVE, SIG, enabled, redacted, thinking
+from tests.rules.kit_tdak import ADAPTIVE, SIG, enabled, redacted, server_search, thinking
 
 THINK01_TAIL = (
     "When `thinking` is enabled, a final `assistant` message must start with a thinking block "
@@ -142,6 +146,29 @@ def test_t002_fix_merges_split_turn():
     assert [b["type"] for b in fixed["messages"][1]["content"]] == ["thinking", "text", "tool_use"]
 
 
+def test_t002_near_miss_interleaved_model_starts_with_server_tool_use():
+    """What the API returns on models that think between tool calls: the search ran, then the
+    model thought about its result."""
+    turn = assistant(*server_search(), thinking("The results say sunny."), text("Sunny."))
+    for model in ("claude-opus-4-6", "claude-opus-5-5", "claude-sonnet-5-5"):
+        p = req(user("Weather in Paris?"), turn, user("Thanks"), model=model, thinking=ADAPTIVE)
+        assert "T002" not in codes(p), model
+
+
+def test_t002_server_tool_first_still_reported_without_interleaved_thinking():
+    turn = assistant(*server_search(), thinking("The results say sunny."), text("Sunny."))
+    p = req(user("Weather in Paris?"), turn, user("Thanks"), thinking=enabled(), max_tokens=4096)  # haiku 4.5
+    fs = findings(p, "T002")
+    assert [f.dotted for f in fs] == ["messages.1.content.0"] and fs[0].api_error.endswith("Found server_tool_use.")
+    headers = {"anthropic-beta": "interleaved-thinking-2025-05-14"}
+    assert "T002" not in {f.code for f in findings(p, headers=headers)}
+
+
+def test_t002_interleaved_model_still_reports_text_before_thinking():
+    p = req(user("hi"), assistant(text("Let me think."), thinking()), user("ok"), model="claude-opus-5-5")
+    assert [f.dotted for f in findings(p, "T002")] == ["messages.1.content.0"]
+
+
 # -- T003 thinking-missing-signature --------------------------------------------------------
 
 def test_t003_missing_signature():
@@ -231,32 +258,38 @@ def test_t005_fix_lowers_budget_or_raises_max_tokens():
 
 def test_t006_temperature_not_1():
     p = req(user("hi"), thinking=enabled(), max_tokens=4096, temperature=0.2)
-    fs = findings(p, "T006")
+    fs = findings(p, "T006", headers=OLD_API)
     assert [f.dotted for f in fs] == ["temperature"]
     assert fs[0].api_error == "temperature may only be set to 1 when thinking is enabled or in adaptive mode"
 
 
 def test_t006_top_p_low_and_top_k():
     p = req(user("hi"), thinking=enabled(), max_tokens=4096, top_p=0.5, top_k=40)
-    fs = findings(p, "T006")
+    fs = findings(p, "T006", headers=OLD_API)
     assert [f.dotted for f in fs] == ["top_k", "top_p"]
     assert all(f.api_error is None for f in fs)
 
 
 def test_t006_near_miss_temperature_1_and_top_p_095():
     p = req(user("hi"), thinking=enabled(), max_tokens=4096, temperature=1, top_p=0.95)
-    assert "T006" not in codes(p)
-    assert "T006" not in codes(req(user("hi"), temperature=0.2))  # thinking off
+    assert "T006" not in codes(p, headers=OLD_API)
+    assert "T006" not in codes(req(user("hi"), temperature=0.2), headers=OLD_API)  # thinking off
 
 
 def test_t006_near_miss_deprecated_sampling_model_is_a004s():
     p = req(user("hi"), model="claude-opus-4-7", thinking=ADAPTIVE, temperature=0.2)
-    assert "T006" not in codes(p)
+    assert "T006" not in codes(p, headers=OLD_API)
+
+
+def test_t006_near_miss_new_api_version_is_a011s():
+    p = req(user("hi"), thinking=enabled(), max_tokens=4096, temperature=0.2)
+    fs = findings(p)  # the SDK's 2026-10-21: the parameter itself is rejected
+    assert "T006" not in {f.code for f in fs} and "A011" in {f.code for f in fs}
 
 
 def test_t006_fix():
     p = req(user("hi"), thinking=enabled(), max_tokens=4096, temperature=0.2, top_k=40)
-    fixed = fix_all(p, "T006")
+    fixed = fix_all(p, "T006", headers=OLD_API)
     assert fixed["temperature"] == 1 and "top_k" not in fixed
     assert fixed["thinking"] == enabled()
 
@@ -282,6 +315,74 @@ def test_t007_fix_disables_thinking_keeps_forced_tool():
             tool_choice={"type": "any"})
     fixed = fix_all(p, "T007")
     assert "thinking" not in fixed and fixed["tool_choice"] == {"type": "any"}
+
+
+def test_t007_adaptive_with_forced_tool_on_unknown_model_as_before():
+    p = req(user("hi"), model="my-gateway", thinking=ADAPTIVE, tools=[WEATHER_TOOL], tool_choice={"type": "any"})
+    assert [f.dotted for f in findings(p, "T007")] == ["tool_choice.type"]
+
+
+def test_t007_near_miss_adaptive_with_any_on_opus_4_6_was_accepted():
+    """A logged 200 shows Opus 4.6 taking adaptive thinking with tool_choice any."""
+    p = req(user("hi"), model="claude-opus-4-6", thinking=ADAPTIVE, tools=[WEATHER_TOOL],
+            tool_choice={"type": "any"})
+    assert "T007" not in codes(p)
+    assert "T007" not in codes(req(user("hi"), model="claude-opus-5", tools=[WEATHER_TOOL],
+                                   tool_choice={"type": "tool", "name": "get_weather"}))
+
+
+def test_t007_manual_thinking_with_forced_tool_on_opus_4_6_switches_to_adaptive():
+    p = req(user("hi"), model="claude-opus-4-6", thinking=enabled(), max_tokens=4096, tools=[WEATHER_TOOL],
+            tool_choice={"type": "any"})
+    assert [f.api_error for f in findings(p, "T007")] == ["Thinking may not be enabled when tool_choice forces tool use."]
+    fixed = fix_all(p, "T007")
+    assert fixed["thinking"] == ADAPTIVE and fixed["tool_choice"] == {"type": "any"}
+
+
+def _table_with(monkeypatch, model, **changes):
+    """Point ``model`` at a copy of its capabilities with ``changes`` (a model the table may get)."""
+    from tui.core import capabilities
+    from tui.core.rules import context
+
+    caps = dataclasses.replace(capabilities.lookup_model(model), **changes)
+    real = context.lookup_model
+    monkeypatch.setattr(context, "lookup_model", lambda m: caps if m == model else real(m))
+
+
+def test_t007_model_thinking_by_default_without_a_thinking_key(monkeypatch: pytest.MonkeyPatch):
+    """No `thinking` key does not mean off: a model that thinks by default and does not take a
+    forced tool while thinking is reported, and the fix turns thinking off explicitly."""
+    _table_with(monkeypatch, "claude-opus-5", forced_tool_with_thinking=False)
+    p = req(user("hi"), model="claude-opus-5", tools=[WEATHER_TOOL], tool_choice={"type": "any"},
+            output_config={"effort": "max"})
+    fs = findings(p, "T007")
+    assert [f.message for f in fs] == ["tool_choice 'any' forces tool use while claude-opus-5 thinks by default "
+                                       "(adaptive; the request has no `thinking` key)"]
+    fixed = fix_all(p, "T007")
+    assert fixed["thinking"] == {"type": "disabled"} and fixed["output_config"] == {"effort": "high"}
+    assert fixed["tool_choice"] == {"type": "any"} and "T008" not in codes(fixed)
+
+
+def test_t007_model_that_cannot_stop_thinking_relaxes_tool_choice(monkeypatch: pytest.MonkeyPatch):
+    _table_with(monkeypatch, "claude-fable-5", forced_tool_with_thinking=False)
+    p = req(user("hi"), model="claude-fable-5", tools=[WEATHER_TOOL],
+            tool_choice={"type": "any", "disable_parallel_tool_use": True})
+    fixed = fix_all(p, "T007")
+    assert fixed["tool_choice"] == {"type": "auto", "disable_parallel_tool_use": True} and "thinking" not in fixed
+
+
+def test_t007_models_that_refuse_forced_tool_use():
+    for model in ("claude-opus-5-5", "claude-sonnet-5-5", "claude-fable-5-1", "claude-mythos-5-2"):
+        p = req(user("hi"), model=model, tools=[WEATHER_TOOL], tool_choice={"type": "tool", "name": "get_weather"})
+        fs = findings(p, "T007")
+        assert [f.message for f in fs] == [f"{model} refuses forced tool use (tool_choice 'tool'); it picks "
+                                           "its tools itself"], model
+        assert fix_all(p, "T007")["tool_choice"] == {"type": "auto"}
+
+
+def test_t007_near_miss_auto_on_models_that_refuse_forced_tool_use():
+    for tc in ({"type": "auto"}, {"type": "none"}):
+        assert "T007" not in codes(req(user("hi"), model="claude-opus-5-5", tools=[WEATHER_TOOL], tool_choice=tc))
 
 
 # -- T008 thinking-type-unsupported ---------------------------------------------------------
@@ -322,6 +423,59 @@ def test_t008_fixes():
     assert fixed["thinking"] == enabled(4000) and errors(fixed) == []
     p = req(user("hi"), model="claude-3-haiku", thinking=enabled(), max_tokens=4096)
     assert "thinking" not in fix_all(p, "T008")
+
+
+def test_t008_disabled_on_models_that_always_think():
+    for model in ("claude-opus-5-5", "claude-fable-5", "claude-mythos-5-1"):
+        fs = findings(req(user("hi"), model=model, thinking={"type": "disabled"}), "T008")
+        assert [f.dotted for f in fs] == ["thinking.type"], model
+        assert fs[0].api_error == ('"thinking.type.disabled" is not supported for this model. Use '
+                                   '"thinking.type.adaptive" and "output_config.effort" to control thinking '
+                                   'behavior.')
+    fixed = fix_all(req(user("hi"), model="claude-opus-5-5", thinking={"type": "disabled"}), "T008")
+    assert "thinking" not in fixed
+
+
+def test_t008_sonnet_5_5_takes_between_tools_not_disabled():
+    p = req(user("hi"), model="claude-sonnet-5-5", thinking={"type": "disabled"})
+    fs = findings(p, "T008")
+    assert [f.message for f in fs] == ["claude-sonnet-5-5 accepts thinking type adaptive or between_tools, not disabled"]
+    assert fix_all(p, "T008")["thinking"] == {"type": "between_tools"}
+
+
+def test_t008_between_tools_elsewhere():
+    fs = findings(req(user("hi"), model="claude-sonnet-5", thinking={"type": "between_tools"}), "T008")
+    assert [f.message for f in fs] == ["claude-sonnet-5 accepts thinking type adaptive or disabled, not between_tools"]
+    assert fix_all(req(user("hi"), model="claude-sonnet-5", thinking={"type": "between_tools"}),
+                   "T008")["thinking"] == {"type": "disabled"}
+    assert "thinking" not in fix_all(req(user("hi"), model="claude-opus-5-5", thinking={"type": "between_tools"}), "T008")
+
+
+def test_t008_enabled_on_5x_models():
+    p = req(user("hi"), model="claude-opus-5", thinking=enabled(), max_tokens=4096)
+    assert findings(p, "T008")[0].api_error.startswith('"thinking.type.enabled" is not supported')
+    assert fix_all(p, "T008")["thinking"] == ADAPTIVE
+
+
+def test_t008_thinking_off_above_the_allowed_effort():
+    p = req(user("hi"), model="claude-opus-5", thinking={"type": "disabled"}, output_config={"effort": "xhigh"})
+    fs = findings(p, "T008")
+    assert [(f.dotted, f.message) for f in fs] == [
+        ("output_config.effort", "claude-opus-5 accepts thinking disabled only at effort high or below, not xhigh")]
+    assert fix_all(p, "T008")["output_config"] == {"effort": "high"}
+    p = req(user("hi"), model="claude-sonnet-5-5", thinking={"type": "between_tools"}, output_config={"effort": "max"})
+    assert [f.dotted for f in findings(p, "T008")] == ["output_config.effort"]
+
+
+def test_t008_near_miss_thinking_off_where_and_when_accepted():
+    assert "T008" not in codes(req(user("hi"), model="claude-opus-5", thinking={"type": "disabled"}))  # default high
+    assert "T008" not in codes(req(user("hi"), model="claude-haiku-5-5", thinking={"type": "disabled"},
+                                   output_config={"effort": "high"}))
+    assert "T008" not in codes(req(user("hi"), model="claude-sonnet-5-5", thinking={"type": "between_tools"}))
+    assert "T008" not in codes(req(user("hi"), model="claude-sonnet-5", thinking={"type": "disabled"},
+                                   output_config={"effort": "max"}))  # no documented limit
+    assert "T008" not in codes(req(user("hi"), model="claude-3-haiku", thinking={"type": "disabled"}))
+    assert "T008" not in codes(req(user("hi"), model="claude-opus-5-5", thinking=ADAPTIVE))
 
 
 # -- T009 thinking-text-omitted -------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests
 from tui.core.model import Exchange
+from tui.core.outgoing import beta_values, check_outgoing, logged_api_error, logged_api_version
 
 
 def _one(args: argparse.Namespace) -> Exchange:
@@ -25,26 +26,7 @@ def _one(args: argparse.Namespace) -> Exchange:
     return exchanges[0]
 
 
-def logged_api_error(ex: Exchange) -> str | None:
-    from tui.core.errors import parse_error_body
-
-    if ex.error is None:
-        return None
-    err = parse_error_body(ex.error, ex.status)
-    return err.message if err is not None else None
-
-
-def beta_values(ex: Exchange) -> list[str]:
-    """``anthropic-beta`` values from the logged request headers (the curl export sends them too)."""
-    out: list[str] = []
-    for k, v in ex.headers.items():
-        if k.lower() == "anthropic-beta":
-            out += [b.strip() for b in v.split(",") if b.strip()]
-    return out
-
-
 def cmd_export(args: argparse.Namespace) -> int:
-    from tui.core.check import check_request
     from tui.core.export import get_exporter
     from tui.core.export.atomic import write_atomic
     from tui.core.repair.planner import fix_payload
@@ -58,8 +40,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         body = res.fixed
         err.print(f"applied {len(res.applied)} fix{'es' * (len(res.applied) != 1)} before exporting")
     exporter = get_exporter(args.format)
-    text = exporter(body, findings=check_request(body), api_error=logged_api_error(ex),
-                    redact=not args.no_redact, beta=beta_values(ex))
+    text = exporter(body, findings=check_outgoing(ex, body), api_error=logged_api_error(ex),
+                    redact=not args.no_redact, beta=beta_values(ex), api_version=logged_api_version(ex))
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return Exit.OK

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests, positive_int
-from tui.core.check import check_request
+from tui.core.outgoing import check_outgoing, logged_api_version, send_headers
 from tui.core.findings import Severity
 from tui.core.model import Exchange
 
@@ -58,7 +58,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         for a in res.applied:
             err.print(f"fixed {a.code} {output.printable(a.path)}: {output.printable(a.title)} "
                       f"[{a.applicability.value}]")
-    findings = [f for f in check_request(body) if f.severity is Severity.ERROR]
+    findings = [f for f in check_outgoing(ex, body) if f.severity is Severity.ERROR]
     for f in findings:
         how = (f"fix: {f.fix.title} ({'--fix' if f.fix.applicability.value == 'safe' else '--unsafe-fixes'})"
                if f.fix else f"no automatic fix; see `payload-doctor rule {f.code}`")
@@ -69,7 +69,11 @@ def cmd_replay(args: argparse.Namespace) -> int:
                   f"(repair with --fix / --unsafe-fixes, or send anyway with --force)", style="bold red")
         return Exit.STRUCTURAL
 
-    headers = {k: v for k, v in ex.headers.items() if k.lower() == "anthropic-beta"}
+    headers = send_headers(ex)
+    err.print(f"sending with anthropic-version {headers['anthropic-version']}"
+              + ("" if logged_api_version(ex) else " (the SDK's; the log has none)")
+              + (f", anthropic-beta {output.printable(headers['anthropic-beta'])}" if "anthropic-beta" in headers
+                 else ""), style="dim")
     opts = ReplayOptions(base_url=args.base_url, model=args.model, stream=args.stream,
                          policy=RetryPolicy(max_attempts=args.max_attempts, max_wait=args.max_wait),
                          timeout=args.timeout, headers=headers)
@@ -109,7 +113,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     if result.outcome == "structural" and result.rule:
         from tui.core.errors import explain_message
 
-        for f in check_request(body):
+        for f in check_outgoing(ex, body):
             same = f.code == result.rule or (
                 f.api_error is not None and explain_message(f.api_error, body)[1] == result.rule)
             if same and f.fix is not None:

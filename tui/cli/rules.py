@@ -26,7 +26,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
         if r.family != family:
             family = r.family
             table.add_row(f"{family}", FAMILIES[family], "", "", "", style="bold cyan")
-        table.add_row(r.code, r.name, r.severity.value, r.fix.value if r.fix else "—", r.summary)
+        summary = r.summary + (" (time-dependent)" if r.time_dependent else "")
+        table.add_row(r.code, r.name, r.severity.value, r.fix.value if r.fix else "—", summary)
     output.console().print(table)
     return Exit.OK
 
@@ -43,7 +44,9 @@ def cmd_rule(args: argparse.Namespace) -> int:
     con.print(f"{r.code} {r.name}", style="bold")
     con.print(f"severity: {r.severity.value}   fix: {r.fix.value if r.fix else 'none'}   "
               f"references (shared/API_RULES.md): {', '.join(r.references) or '—'}"
-              + ("   model-dependent" if r.model_dependent else ""))
+              + ("   model-dependent" if r.model_dependent else "")
+              + ("   time-dependent (judged at the logged time; words the logged evidence itself)"
+                 if r.time_dependent else ""))
     con.print()
     con.print(Markdown(r.docs))
     return Exit.OK

@@ -7,6 +7,8 @@ imports the SDK (2 s) to know what a request may hold.
 
 from __future__ import annotations
 
+import datetime
+
 import json
 from functools import cache
 from importlib import resources
@@ -223,6 +225,19 @@ def beta_features() -> dict[str, dict[str, Any]]:
 
 LEGACY_SAMPLING = ("temperature", "top_p", "top_k")
 """Sampling parameters: in no request type of the SDK; the API took them before 2026-10-21."""
+
+SAMPLING_REMOVED_IN = datetime.date(2026, 10, 21)
+"""The API version from which no request may carry temperature / top_p / top_k, even at their
+defaults (the 2026-10-21 migration guide, shared/API_UPDATES.md "From the docs")."""
+
+
+def sampling_removed_at(version: str | None) -> bool:
+    """``anthropic-version`` ``version`` rejects every sampling parameter.  A version that is not
+    a date is left to the API (False)."""
+    from tui.core import clock
+
+    day = clock.parse_iso(version)
+    return day is not None and day >= SAMPLING_REMOVED_IN
 
 
 @cache

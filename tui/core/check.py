@@ -7,7 +7,7 @@ from dataclasses import replace
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tui.core.findings import Finding, Severity, Violation
+from tui.core.findings import Applicability, Finding, Severity, Violation
 from tui.core.redact import contains_secret, redact_text
 from tui.core.model import Exchange, Source
 from tui.core.rules.context import CheckContext
@@ -82,12 +82,41 @@ def check_request(
                 raise
             findings.append(_note("I002", f"rule {rule.code} ({rule.name}) failed on this payload: "
                                           f"{type(exc).__name__}: {exc}"))
+    if ctx.accepted and findings and (request is exchange.request or request == exchange.request):
+        findings = [contradict(f) if _contradictable(f) else f for f in findings]
     if skipped_model_rules and isinstance(request, dict) and request.get("messages") is not None:
         model = ctx.model
         why = f"model {model!r} is not in the capability table" if model else "the request names no model"
         findings.append(_note("I001", f"{why}; skipped the model-dependent rules "
                                       f"{', '.join(skipped_model_rules)}"))
     return sort_findings(findings)
+
+
+def _contradictable(f: Finding) -> bool:
+    """An error about the request itself from a rule that does not judge the log's evidence
+    itself (time-dependent rules word "accepted when logged on …" on their own)."""
+    if f.severity is not Severity.ERROR or f.scope != "request":
+        return False
+    rule = get_rule(f.code)
+    return rule is not None and not rule.time_dependent
+
+
+def contradict(f: Finding) -> Finding:
+    """The error ``f`` on a request the log shows accepted, as the warning the user should see.
+
+    Both facts stay visible: what the rule says and that the API took the request anyway.  The
+    fix, if any, becomes unsafe: "safe" meant the request fails without it, and it did not."""
+    fix = f.fix
+    if fix is not None and fix.applicability is Applicability.SAFE:
+        fix = replace(fix, applicability=Applicability.UNSAFE)
+    return replace(
+        f,
+        severity=Severity.WARNING,
+        contradicted=True,
+        fix=fix,
+        message=(f"{f.message} (contradicted by the logged response: the API accepted this request, so "
+                 f"rule {f.code}'s knowledge of the API may be stale here)"),
+    )
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

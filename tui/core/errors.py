@@ -483,6 +483,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _p(r"^messages\.\d+\.content\.\d+\.(?:[\w-]+\.)*[\w-]+: Extra inputs are not permitted", "B007", "ORDER-09"),
     _p(r"^messages\.\d+\.[\w-]+: Extra inputs are not permitted", "O006", "OAI-01"),
     _p(r"^metadata\.[\w-]+: Extra inputs are not permitted", "A006", "PARAM-06"),
+    # Sampling parameters are gone from the request type from anthropic-version 2026-10-21 on.
+    _p(r"^(?:temperature|top_p|top_k): Extra inputs are not permitted", "A011", ""),
     _p(r"^\w+: Extra inputs are not permitted", "O005", "OAI-04"),
     # §2 ROLE
     _p(r"Unexpected role \"system\"|role 'system' is not supported on this model", "R003", "ROLE-03",

@@ -71,6 +71,9 @@ class Finding:
     api_error: str | None = None
     fix: Fix | None = None
     reference: tuple[str, ...] = field(default=())
+    contradicted: bool = False
+    """An error the logged response contradicts: the API accepted this very request (HTTP 200).
+    Shown as a warning that says so; a rule's data is stale or the rule is wrong."""
 
     @property
     def full_path(self) -> Path:
@@ -99,4 +102,5 @@ class Finding:
             "related": [to_dotted(r) for r in self.related],
             "api_error": self.api_error,
             "fix": self.fix.to_json() if self.fix else None,
+            "contradicted": self.contradicted,
         }

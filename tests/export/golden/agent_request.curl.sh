@@ -1,6 +1,6 @@
 curl https://api.anthropic.com/v1/messages \
   --header "content-type: application/json" \
-  --header "anthropic-version: 2023-06-01" \
+  --header "anthropic-version: 2026-10-21" \
   --header "x-api-key: $ANTHROPIC_API_KEY" \
   --data-binary @- <<'JSON'
 {

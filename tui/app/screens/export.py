@@ -27,10 +27,11 @@ def default_path(source: str, fmt: str) -> Path:
 
 
 def render(state: ExchangeState, fmt: str) -> str:
-    from tui.cli.export import beta_values, logged_api_error
+    from tui.core.outgoing import beta_values, logged_api_error, logged_api_version
 
-    return EXPORTERS[fmt](state.request, findings=state.findings, api_error=logged_api_error(state.exchange),
-                          beta=beta_values(state.exchange))
+    ex = state.exchange
+    return EXPORTERS[fmt](state.request, findings=state.findings, api_error=logged_api_error(ex),
+                          beta=beta_values(ex), api_version=logged_api_version(ex))
 
 
 class ExportScreen(ModalScreen[Path | None]):

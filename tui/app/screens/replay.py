@@ -93,10 +93,10 @@ class ReplayScreen(ModalScreen[Any]):
     # -- sending ---------------------------------------------------------------------------
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
-        from tui.core.check import check_request
+        from tui.core.outgoing import check_outgoing
 
         body = self.state.request
-        errors = [f for f in check_request(body) if f.severity is Severity.ERROR]
+        errors = [f for f in check_outgoing(self.state.exchange, body) if f.severity is Severity.ERROR]
         dry = self.query_one("#dry-run", Checkbox).value
         if dry and not has_api_key():
             msg = (f"Local checks: {len(errors)} error(s) the API would reject" +
@@ -126,7 +126,9 @@ class ReplayScreen(ModalScreen[Any]):
         from tui.core.replay.engine import ReplayOptions, count_tokens, replay
         from tui.core.replay.policy import RetryPolicy
 
-        headers = {k: v for k, v in self.state.exchange.headers.items() if k.lower() == "anthropic-beta"}
+        from tui.core.outgoing import send_headers
+
+        headers = send_headers(self.state.exchange)
         opts = ReplayOptions(base_url=base_url, model=model, stream=stream,
                              policy=RetryPolicy(max_attempts=attempts), headers=headers)
         if dry:

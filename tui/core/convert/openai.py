@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.media_types import image_block_from_url, parse_data_uri
 
 DEFAULT_MAX_TOKENS = 4096
@@ -295,16 +296,14 @@ def _common_params(src: dict[str, Any], body: dict[str, Any], notes: _Notes, han
         notes.add(f"the request set no output limit; max_tokens set to {DEFAULT_MAX_TOKENS} (required by "
                   f"the Messages API)")
     handled.update(max_keys)
-    temp = src.get("temperature")
-    if isinstance(temp, (int, float)) and not isinstance(temp, bool):
-        if temp > 1:
-            notes.add(f"temperature {temp} is above Anthropic's maximum of 1; set to 1")
-            temp = 1
-        body["temperature"] = temp
-    elif temp is not None:
-        _drop_note(notes, "temperature", temp)
-    if src.get("top_p") is not None:
-        body["top_p"] = src["top_p"]
+    # The converted body is sent by the SDK, whose anthropic-version (2026-10-21 and later)
+    # accepts no sampling parameter at all, even at its default.
+    version = apishapes.sdk_api_version()
+    for key in ("temperature", "top_p"):
+        if src.get(key) is not None:
+            shown = json.dumps(src[key], ensure_ascii=False, default=str)[:40]
+            notes.add(f"dropped `{key}` ({shown}): anthropic-version {version}, which the SDK sends, "
+                      f"accepts no sampling parameter")
     stop = src.get("stop")
     if isinstance(stop, str) and stop:
         body["stop_sequences"] = [stop]

@@ -21,11 +21,13 @@ from tui.core.redact import redact_value
 @dataclass(frozen=True, slots=True)
 class ExportContext:
     """What an exporter may use besides the body: the findings, the logged API error, and the
-    ``anthropic-beta`` values the logged request was sent with."""
+    ``anthropic-beta`` values and ``anthropic-version`` the logged request was sent with (None:
+    the SDK's version, :func:`tui.core.apishapes.sdk_api_version`)."""
 
     findings: tuple[Finding, ...] = ()
     api_error: str | None = None
     beta: tuple[str, ...] = ()
+    api_version: str | None = None
 
 
 Render = Callable[[dict[str, Any], ExportContext], str]
@@ -42,10 +44,11 @@ class Exporter:
     always_redacted: bool = False
 
     def __call__(self, body: dict[str, Any], *, findings: Sequence[Finding] = (),
-                 api_error: str | None = None, redact: bool = True, beta: Sequence[str] = ()) -> str:
+                 api_error: str | None = None, redact: bool = True, beta: Sequence[str] = (),
+                 api_version: str | None = None) -> str:
         if redact or self.always_redacted:
             body = redact_value(body)
-        return self.render(body, ExportContext(tuple(findings), api_error, tuple(beta)))
+        return self.render(body, ExportContext(tuple(findings), api_error, tuple(beta), api_version))
 
 
 def _json(body: dict[str, Any], ctx: ExportContext) -> str:
@@ -53,15 +56,16 @@ def _json(body: dict[str, Any], ctx: ExportContext) -> str:
 
 
 def _curl(body: dict[str, Any], ctx: ExportContext) -> str:
-    return to_curl(body, beta=list(ctx.beta))
+    return to_curl(body, beta=list(ctx.beta), api_version=ctx.api_version)
 
 
 def _python(body: dict[str, Any], ctx: ExportContext) -> str:
-    return to_python(body)
+    return to_python(body, beta=list(ctx.beta), api_version=ctx.api_version)
 
 
 def _markdown(body: dict[str, Any], ctx: ExportContext) -> str:
-    return to_markdown(body, list(ctx.findings), api_error=ctx.api_error)
+    return to_markdown(body, list(ctx.findings), api_error=ctx.api_error, beta=list(ctx.beta),
+                       api_version=ctx.api_version)
 
 
 EXPORTERS: dict[str, Exporter] = {

@@ -13,9 +13,9 @@ import re
 import shlex
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.display import escape_invisible_json
 
-ANTHROPIC_VERSION = "2023-06-01"
 _PLAIN = re.compile(r"^[A-Za-z0-9._,:/ -]*$")  # safe inside double quotes as it is
 
 
@@ -57,19 +57,23 @@ def _header(value: str) -> str:
 
 
 def to_curl(body: dict[str, Any], *, base_url: str = "https://api.anthropic.com",
-            beta: list[str] | None = None) -> str:
+            beta: list[str] | None = None, api_version: str | None = None) -> str:
     """A ``curl`` command that POSTs ``body`` to ``{base_url}/v1/messages``.
 
-    ``beta`` adds an ``anthropic-beta`` header (comma-separated, as the API expects).  The caller
-    redacts the body first if it should be (the exporter registry does).
+    ``api_version`` is the ``anthropic-version`` the request was logged with; without one, the
+    pinned SDK's (the API judges a body by its version: an old hard-coded version would make the
+    command behave unlike a replay).  ``beta`` adds an ``anthropic-beta`` header (comma-separated,
+    as the API expects).  The caller redacts the body first if it should be (the exporter
+    registry does).
     """
+    version = api_version or apishapes.sdk_api_version()
     data = dump_json(body)
     delim = heredoc_delimiter(data)
     url = base_url.rstrip("/") + "/v1/messages"
     lines = [
         f"curl {shlex.quote(url)} \\",
         '  --header "content-type: application/json" \\',
-        f'  --header "anthropic-version: {ANTHROPIC_VERSION}" \\',
+        f"  --header {_header('anthropic-version: ' + version)} \\",
         '  --header "x-api-key: $ANTHROPIC_API_KEY" \\',
     ]
     betas = [b.strip() for b in beta or () if b and b.strip()]

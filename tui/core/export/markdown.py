@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.findings import Finding
 from tui.core.paths import Path, api_error_location, to_dotted
 from tui.core.redact import redact_text, redact_value
@@ -231,7 +232,8 @@ def _messages(body: dict[str, Any], indexes: list[int]) -> list[str]:
 
 
 def to_markdown(body: dict[str, Any], findings: Sequence[Finding], *, api_error: str | None,
-                title: str | None = None, context: int = 1) -> str:
+                title: str | None = None, context: int = 1, beta: Sequence[str] = (),
+                api_version: str | None = None) -> str:
     """The reproduction as Markdown text (ends with a newline).  Always redacted."""
     safe = redact_value(body) if isinstance(body, dict) else {}
     findings = list(findings)
@@ -241,6 +243,13 @@ def to_markdown(body: dict[str, Any], findings: Sequence[Finding], *, api_error:
     model = safe.get("model")
     if isinstance(model, str):
         out += [f"Model: {code_span(model)}", ""]
+    # The API judges a body by the version and betas it is sent with: a reproduction names them.
+    version = (f"{code_span(api_version)} (logged)" if api_version
+               else f"{code_span(apishapes.sdk_api_version())} (not logged; what the SDK sends)")
+    out += [f"anthropic-version: {version}", ""]
+    betas = [b for b in beta if b]
+    if betas:
+        out += ["anthropic-beta: " + ", ".join(code_span(redact_text(b)) for b in betas), ""]
     out += ["## Request", ""] + _params(safe) + [""]
     if error:
         out += ["## API error", "", fenced(error), ""]

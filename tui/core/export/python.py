@@ -96,8 +96,25 @@ def body_expression(body: Any) -> str:
     return py_literal(body)
 
 
-def to_python(body: dict[str, Any]) -> str:
+def _client_line(beta: list[str] | None, api_version: str | None) -> str:
+    headers: dict[str, str] = {}
+    if api_version:
+        headers["anthropic-version"] = api_version
+    betas = [b.strip() for b in beta or () if b and b.strip()]
+    if betas:
+        headers["anthropic-beta"] = ",".join(betas)
+    if not headers:
+        return "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY"
+    return (f"client = anthropic.Anthropic(default_headers={py_literal(headers)})  # reads ANTHROPIC_API_KEY; "
+            f"the headers the request was logged with")
+
+
+def to_python(body: dict[str, Any], *, beta: list[str] | None = None, api_version: str | None = None) -> str:
     """A self-contained script that sends ``body`` to the Messages API and prints the result.
+
+    ``api_version`` (the logged ``anthropic-version``) and ``beta`` become the client's
+    ``default_headers``: the body was judged by them.  Without a logged version the script sends
+    the one of the SDK it runs with.
 
     The key comes from ``ANTHROPIC_API_KEY`` when the script runs (the SDK reads it); it is never
     written into the snippet.  A body with ``"stream": true`` gets a streaming loop instead.
@@ -119,7 +136,7 @@ def to_python(body: dict[str, Any]) -> str:
     head += [
         "import anthropic",
         "",
-        "client = anthropic.Anthropic()  # reads ANTHROPIC_API_KEY",
+        _client_line(beta, api_version),
         "",
         f"body = {expr}",
         "",

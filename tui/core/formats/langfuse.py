@@ -181,7 +181,9 @@ def generation_exchange(obs: dict[str, Any], trace: dict[str, Any], source: Sour
     start, end = _timestamp(obs.get("startTime")), _timestamp(obs.get("endTime"))
     first = _timestamp(obs.get("completionStartTime"))
     error = None
-    status = 200 if response is not None else None
+    # Output logged for a generation is the API's answer: the call was accepted, even when the
+    # output is only the assistant message (no full response to rebuild).
+    status = 200 if response is not None or obs.get("output") is not None else None
     if obs.get("level") == "ERROR":
         message = obs.get("statusMessage") or "the generation was logged at level ERROR"
         error = {"error": {"message": message}}

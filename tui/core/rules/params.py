@@ -1,20 +1,28 @@
-"""A: sampling and top-level parameters (API_RULES.md §7, PARAM-01 … PARAM-07).
+"""A: sampling and top-level parameters (API_RULES.md §7, PARAM-01 … PARAM-07; effort and the
+2026-10-21 API version from shared/API_UPDATES.md).
 
 Values of the wrong JSON type (``"temperature": "0.7"``) are the body-shape family's (B); the
 rules here check the values of well-typed parameters.  Model-dependent rules (A001, A003, A004,
-A007) read the capability table and never name a model themselves.
+A007, A008, A010) read the capability table and never name a model themselves.
+
+From ``anthropic-version: 2026-10-21`` on, no sampling parameter is accepted on any model (A011);
+the per-model sampling rules (A002, A003, A004, and T006 in the thinking family) then stay quiet,
+since removing the parameter is the one fix.  The version is the logged ``anthropic-version``,
+else the one the pinned SDK sends (what a replay sends).
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import math
 import re
 from collections.abc import Iterator
 from typing import Any
 
-from tui.core.findings import Applicability, Severity, Violation
+from tui.core import apishapes, clock
+from tui.core.capabilities import EFFORT_LEVELS, ModelCaps, successor_of
+from tui.core.findings import Applicability, Fix, Severity, Violation
+from tui.core.paths import Path
 from tui.core.repair import ops
 from tui.core.rules.context import CheckContext
 from tui.core.rules.registry import rule
@@ -44,9 +52,12 @@ def _set(ctx: CheckContext, key: str) -> bool:
     return ctx.request.get(key) is not None
 
 
-def _today() -> datetime.date:
-    """Today's date; a function so tests can pin it."""
-    return datetime.date.today()
+def sampling_removed(ctx: CheckContext) -> bool:
+    """The request is judged by an API version that rejects every sampling parameter.
+
+    The logged ``anthropic-version``, else the SDK's (a replay sends that one).  A version that is
+    not a date is left to the API (the per-model rules apply)."""
+    return apishapes.sampling_removed_at(ctx.api_version)
 
 
 # -- rules ---------------------------------------------------------------------------------
@@ -91,7 +102,8 @@ def sampling_out_of_range(ctx: CheckContext) -> Iterator[Violation]:
     """`temperature` or `top_p` is outside [0, 1], or `top_k` is negative.
 
     ## What it does
-    Checks the ranges of the sampling parameters.
+    Checks the ranges of the sampling parameters, for API versions before 2026-10-21 (from that
+    version on A011 reports every sampling parameter, whatever its value).
 
     ## Why is this bad?
     OpenAI accepts `temperature` up to 2; the Messages API only to 1:
@@ -105,6 +117,8 @@ def sampling_out_of_range(ctx: CheckContext) -> Iterator[Violation]:
     *Unsafe*: clamp `temperature`/`top_p` into [0, 1] (the requested randomness changes);
     drop a negative `top_k`.
     """
+    if sampling_removed(ctx):
+        return  # A011: the parameter itself is rejected
     for key in ("temperature", "top_p"):
         v = ctx.request.get(key)
         if not _is_number(v) or 0 <= v <= 1:
@@ -130,7 +144,8 @@ def temperature_and_top_p(ctx: CheckContext) -> Iterator[Violation]:
 
     ## What it does
     Reports `top_p` when `temperature` is also set and the capability table says the model
-    takes only one (Opus 4.1 and later, Sonnet 4.5 and later, Haiku 4.5).
+    takes only one (Opus 4.1 and later, Sonnet 4.5 and later, Haiku 4.5).  Only for API versions
+    before 2026-10-21: from that version on A011 reports both parameters.
 
     ## Why is this bad?
     Frameworks that always send both (LangChain and many UIs) fail on newer models:
@@ -143,7 +158,7 @@ def temperature_and_top_p(ctx: CheckContext) -> Iterator[Violation]:
     ## Fix
     *Unsafe*: drop `top_p` and keep `temperature` (the nucleus cut-off is given up).
     """
-    if ctx.caps is None or ctx.caps.sampling != "exclusive":
+    if ctx.caps is None or ctx.caps.sampling != "exclusive" or sampling_removed(ctx):
         return
     if not (_set(ctx, "temperature") and _set(ctx, "top_p")):
         return
@@ -163,8 +178,9 @@ def sampling_deprecated(ctx: CheckContext) -> Iterator[Violation]:
 
     ## What it does
     Reports each sampling parameter when the capability table marks the model's sampling as
-    deprecated (Opus 4.7 and 4.8).  `temperature: 1`, the default, is a warning: one report
-    says only non-default values fail (unverified).
+    deprecated (Opus 4.7 and later, the 5.x models).  `temperature: 1`, the default, is a
+    warning: the docs say only non-default values fail.  Only for API versions before
+    2026-10-21: from that version on A011 reports every sampling parameter on every model.
 
     ## Why is this bad?
     ``temperature is deprecated for this model.`` (likewise `top_p`, `top_k`).  Clients that
@@ -177,7 +193,7 @@ def sampling_deprecated(ctx: CheckContext) -> Iterator[Violation]:
     *Safe*: remove the parameter.  The model cannot honour custom sampling, so the request
     never had a working behaviour to lose; the content is untouched.
     """
-    if ctx.caps is None or ctx.caps.sampling != "deprecated":
+    if ctx.caps is None or ctx.caps.sampling != "deprecated" or sampling_removed(ctx):
         return
     for key in SAMPLING_PARAMS:
         if not _set(ctx, key):
@@ -186,7 +202,7 @@ def sampling_deprecated(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(
             (key,),
             f"{ctx.model} no longer accepts {key}"
-            + (" (1 is the default; one report says defaults pass)" if default else ""),
+            + (" (1 is the default, which the docs say passes before 2026-10-21)" if default else ""),
             api_error=f"{key} is deprecated for this model.",
             severity=Severity.WARNING if default else None,
             fix=ops.safe(f"remove {key}", ops.remove((key,))),
@@ -285,13 +301,28 @@ def user_id_pii(ctx: CheckContext) -> Iterator[Violation]:
                         fix=hash_fix)
 
 
+
+_BARE_ID = re.compile(r"^claude-[a-z0-9.-]+$")
+"""A first-party Claude API id (no Bedrock / Vertex / gateway decoration), which the successor
+id from the table can replace as it is."""
+
+
 @rule("A007", "retired-model", Severity.ERROR, references=("PARAM-07",),
-      model_dependent=True)
+      fix=Applicability.UNSAFE, model_dependent=True, time_dependent=True)
 def retired_model(ctx: CheckContext) -> Iterator[Violation]:
     """The model id has been retired.
 
     ## What it does
-    Compares the model's retirement date in the capability table with today's date.
+    Compares the model's retirement date in the capability table (from the SDK's
+    `_data/deprecated_models.py` and the deprecations page) with today.  The log is evidence: a
+    request the log shows *accepted* (HTTP 200) when it was logged before the retirement, or
+    accepted with no logged time (the 200 itself dates it before the retirement), is a
+    *warning*: it worked then, a replay now gets 404.  A logged 200 *after* the retirement date
+    is a warning too (the dates are the Claude API's; Bedrock and Vertex keep their own).
+    Every other request naming a retired id is an error, even one logged before the retirement
+    that failed for another reason: what a user does next with a failed request is replay it,
+    and the replay is judged as of today.  An id the table does not list but
+    whose capabilities are borrowed from its family (I003) has no retirement date.
 
     ## Why is this bad?
     A retired id is answered with HTTP 404 `not_found_error` whose message is just the id,
@@ -302,20 +333,297 @@ def retired_model(ctx: CheckContext) -> Iterator[Violation]:
     `{"model": "claude-3-5-sonnet-20241022", …}`
 
     ## Fix
-    None automatic: choosing a successor changes capabilities, limits and prices (and other
-    rules' results), so it is the user's decision.  Pick a current model and re-check.
+    *Unsafe*: replace the model with the table's successor (the recommended replacement,
+    followed on while that one is retired too: `claude-3-5-sonnet` → `claude-sonnet-4-6`).  A
+    new model brings other limits, capabilities and prices, so re-check the result (the fixed
+    request may now break a rule the old model allowed, such as prefill).  No fix when the table
+    names no successor, or when the id is a Bedrock, Vertex or gateway id: that platform's id for
+    the successor is not in the table.
     """
     caps, model = ctx.caps, ctx.model
-    if caps is None or model is None or not isinstance(caps.retired, str):
+    if caps is None or model is None:
         return
-    try:
-        retired = datetime.date.fromisoformat(caps.retired)
-    except ValueError:
+    retired = clock.parse_iso(caps.retired)
+    today = clock.today()
+    if retired is None or retired > today:
         return
-    if retired > _today():
+    successor = successor_of(caps.key, today)
+    fix = None
+    if successor is not None and _BARE_ID.match(model.strip()):
+        fix = ops.unsafe(f"replace the model with {successor} (its successor; limits and prices change)",
+                         ops.replace(("model",), successor))
+    advice = f"; move to {successor}" if successor else ""
+    if ctx.accepted:
+        logged = ctx.logged_date
+        if ctx.judged_on is None or logged is None:
+            when = "accepted (the log shows a 200 but no time, so before the retirement)"
+        elif logged < retired:
+            when = f"accepted when logged on {logged.isoformat()}"
+        else:
+            when = (f"accepted when logged on {logged.isoformat()}, after the Claude API's retirement "
+                    f"date (partner platforms keep their own)")
+        yield Violation(
+            ("model",),
+            f"{when}; the model retired on {caps.retired}, a replay now gets 404{advice}",
+            api_error=f"model: {model}",
+            severity=Severity.WARNING,
+            fix=fix,
+        )
         return
     yield Violation(
         ("model",),
-        f"{model} was retired on {caps.retired} (404 not_found_error)",
+        f"{model} was retired on {caps.retired} (404 not_found_error){advice}",
         api_error=f"model: {model}",
+        fix=fix,
     )
+
+
+# -- effort (output_config.effort) -----------------------------------------------------------
+
+EFFORT_ALIASES: dict[str, str | None] = {
+    "minimal": "low", "none": "low", "lowest": "low", "min": "low",
+    "normal": "medium", "med": "medium", "moderate": "medium",
+    "extra_high": "xhigh", "extra-high": "xhigh", "x-high": "xhigh", "x_high": "xhigh",
+    "very_high": "xhigh", "very-high": "xhigh", "higher": "xhigh",
+    "maximum": "max", "highest": "max",
+    "default": None, "auto": None,
+}
+"""What other clients call the levels (OpenAI's ``reasoning_effort: minimal``, UI labels);
+None = "the model's default", i.e. no effort at all."""
+
+
+def _efforts(ctx: CheckContext) -> Iterator[tuple[Path, str]]:
+    """``(path, value)`` of every effort the request sets: the top-level ``output_config.effort``
+    and the per-message one of system messages (beta)."""
+    oc = ctx.request.get("output_config")
+    if isinstance(oc, dict) and isinstance(oc.get("effort"), str):
+        yield ("output_config", "effort"), oc["effort"]
+    for i, msg in ctx.messages():
+        moc = msg.get("output_config")
+        if msg.get("role") == "system" and isinstance(moc, dict) and isinstance(moc.get("effort"), str):
+            yield ("messages", i, "output_config", "effort"), moc["effort"]
+
+
+def nearest_effort(level: str, supported: tuple[str, ...]) -> str | None:
+    """The supported level closest to ``level`` in the low … max order; the lower one on a tie
+    (xhigh on a model with high and max → high: cheaper, and what other SDKs fall back to)."""
+    if level not in EFFORT_LEVELS:
+        return None
+    order = [x for x in EFFORT_LEVELS if x in supported]
+    if not order:
+        return None
+    want = EFFORT_LEVELS.index(level)
+    return min(order, key=lambda x: (abs(EFFORT_LEVELS.index(x) - want), EFFORT_LEVELS.index(x)))
+
+
+def effective_effort(ctx: CheckContext) -> str | None:
+    """The top-level effort the request runs at: the one it sends, else the model's default."""
+    oc = ctx.request.get("output_config")
+    sent = oc.get("effort") if isinstance(oc, dict) else None
+    if isinstance(sent, str) and sent in EFFORT_LEVELS:
+        return sent
+    return ctx.caps.effort_default if ctx.caps is not None else None
+
+
+def _drop_effort(ctx: CheckContext, path: Path) -> list[ops.Op]:
+    """Remove an effort; remove its ``output_config`` too when nothing else is left in it."""
+    parent = path[:-1]
+    holder: Any = ctx.request
+    for p in parent:
+        holder = holder[p]
+    if isinstance(holder, dict) and set(holder) == {"effort"}:
+        return [ops.remove(parent)]
+    return [ops.remove(path)]
+
+
+def supported_levels_text(caps: ModelCaps) -> str:
+    """The API lists the supported levels alphabetically: ``high, low, max, medium``."""
+    return ", ".join(sorted(caps.effort))
+
+
+@rule("A008", "effort-level-unsupported", Severity.ERROR, fix=Applicability.UNSAFE, model_dependent=True)
+def effort_level_unsupported(ctx: CheckContext) -> Iterator[Violation]:
+    """`output_config.effort` is a level this model does not support.
+
+    ## What it does
+    Compares each effort the request sets (top level, and per system message in the beta) with
+    the levels the capability table lists for the model (from the effort docs): `xhigh` exists
+    only on Opus 4.7 and later and the 5.x models, `max` on Opus 4.6 and later, Sonnet 4.6 and
+    later and Mythos Preview; Opus 4.5 has `low` / `medium` / `high` only.  A model without any
+    effort is A010's; an unknown level is A009's.
+
+    ## Why is this bad?
+    A shared config (`effort: "xhigh"` for the main agent) reaches a model that lacks the level:
+    ``This model does not support effort level 'xhigh'. Supported levels: high, low, max,
+    medium`` (the levels are listed alphabetically).
+
+    ## Example
+    `{"model": "claude-opus-4-6", "output_config": {"effort": "xhigh"}}`
+
+    ## Fix
+    *Unsafe*: use the nearest supported level (the lower one on a tie: `xhigh` → `high` on Opus
+    4.6); the model spends a different amount of effort than asked.
+    """
+    caps = ctx.caps
+    if caps is None or not caps.effort:
+        return
+    for path, level in _efforts(ctx):
+        if level not in EFFORT_LEVELS or level in caps.effort:
+            continue
+        near = nearest_effort(level, caps.effort)
+        fix = ops.unsafe(f"use effort {near!r} (the nearest level {ctx.model} supports)",
+                         ops.replace(path, near)) if near else None
+        yield Violation(
+            path,
+            f"{ctx.model} does not support effort {level!r}; it supports {', '.join(caps.effort)}",
+            api_error=f"This model does not support effort level '{level}'. Supported levels: "
+                      f"{supported_levels_text(caps)}",
+            fix=fix,
+        )
+
+
+@rule("A009", "effort-level-unknown", Severity.ERROR, fix=Applicability.UNSAFE)
+def effort_level_unknown(ctx: CheckContext) -> Iterator[Violation]:
+    """`output_config.effort` is not one of `low`, `medium`, `high`, `xhigh`, `max`.
+
+    ## What it does
+    Checks the value of each effort the request sets (top level, and per system message in the
+    beta) against the SDK's `OutputConfigParam.effort` literal.
+
+    ## Why is this bad?
+    Values from other APIs (OpenAI's `reasoning_effort: "minimal"`), UI labels (`"Extra
+    High"`) or a different case (`"HIGH"`) are refused by the request schema.  The exact text is
+    not in a public report (the schema's usual form is ``output_config.effort: Input should be
+    'low', 'medium', 'high', 'xhigh' or 'max'``), so the finding carries none.
+
+    ## Example
+    `{"output_config": {"effort": "minimal"}}`
+
+    ## Fix
+    A different case or spacing of a real level (`"HIGH"`, `" high"`): *safe*, spell it as the
+    API does.  A known synonym (`minimal` → `low`, `maximum` → `max`, `extra_high` → `xhigh`):
+    *unsafe*, use that level (the nearest one the model supports when the table knows the
+    model).  Anything else (`default`, `auto`, made-up values): *unsafe*, drop the effort so the
+    model's default applies.
+    """
+    for path, level in _efforts(ctx):
+        if level in EFFORT_LEVELS:
+            continue
+        key = level.strip().lower().replace(" ", "_")
+        caps = ctx.caps
+        if key in EFFORT_LEVELS:
+            target: str | None = key
+            if caps is not None and caps.effort and key not in caps.effort:
+                target = nearest_effort(key, caps.effort)
+            build = ops.safe if target == key else ops.unsafe
+            fix: Fix = build(f"spell the effort {target!r}", ops.replace(path, target))
+        elif EFFORT_ALIASES.get(key) is not None:
+            target = EFFORT_ALIASES[key]
+            assert target is not None
+            if caps is not None and caps.effort and target not in caps.effort:
+                target = nearest_effort(target, caps.effort) or target
+            fix = ops.unsafe(f"use effort {target!r} for {level!r}", ops.replace(path, target))
+        else:
+            fix = ops.unsafe("drop the effort (the model's default applies)", *_drop_effort(ctx, path))
+        yield Violation(
+            path,
+            f"effort {level!r} is not one of {', '.join(EFFORT_LEVELS)}",
+            fix=fix,
+        )
+
+
+@rule("A010", "effort-not-supported", Severity.ERROR, fix=Applicability.SAFE, model_dependent=True)
+def effort_not_supported(ctx: CheckContext) -> Iterator[Violation]:
+    """`output_config.effort` is sent to a model that takes no effort setting.
+
+    ## What it does
+    Reports each effort the request sets when the capability table lists no effort levels for
+    the model (Sonnet 4.5, Haiku 4.5, and every model before Opus 4.5: the effort docs' list
+    of supported models).
+
+    ## Why is this bad?
+    A client that sets effort for every model fails on the ones without it (Sonnet 4.5 "rejects
+    effort entirely").  The exact text is not in our sources, so the finding carries none.
+
+    ## Example
+    `{"model": "claude-haiku-4-5", "output_config": {"effort": "low"}}`
+
+    ## Fix
+    *Safe*: remove the effort (and `output_config` when nothing else is in it).  The model
+    cannot honour it, so no working behaviour is lost.
+    """
+    caps = ctx.caps
+    if caps is None or caps.effort:
+        return
+    for path, level in _efforts(ctx):
+        yield Violation(
+            path,
+            f"{ctx.model} takes no effort setting (effort {level!r})",
+            fix=ops.safe("remove the effort", *_drop_effort(ctx, path)),
+        )
+
+
+# -- the API version ---------------------------------------------------------------------------
+
+@rule("A011", "sampling-rejected-by-api-version", Severity.ERROR, fix=Applicability.UNSAFE,
+      time_dependent=True)
+def sampling_rejected_by_api_version(ctx: CheckContext) -> Iterator[Violation]:
+    """A sampling parameter is sent with `anthropic-version` 2026-10-21 or later.
+
+    ## What it does
+    Judges the request by the API version it is (or will be) sent with: the logged
+    `anthropic-version` header, else the one the pinned SDK sends (`2026-10-21`), which is what
+    a replay or an export sends.  From 2026-10-21 on, every `temperature`, `top_p` and `top_k`
+    is reported, on every model, even at its default value.  Older logged versions keep the
+    per-model rules (A002, A003, A004, T006), which stay quiet here.  The log is evidence: a
+    request the log shows accepted with no version logged was sent with an earlier version, so
+    it is a warning (a replay with the SDK's version is what fails).
+
+    ## Why is this bad?
+    The 2026-10-21 migration guide: any sampling parameter is rejected, even at its default.
+    Public reports give the API's text as the schema's ``temperature: Extra inputs are not
+    permitted`` (the `temperature` key is gone from the request type: the SDK's
+    `MessageCreateParams` has no sampling parameter at all).  A routine SDK upgrade turns every
+    request that still sets `temperature` into a 400.
+
+    ## Example
+    `{"model": "claude-sonnet-4-6", "temperature": 0.2, …}` sent by `anthropic` 2.x.
+
+    ## Fix
+    Remove the parameter: *safe* when the request would fail as sent (the API ignores no
+    sampling at this version, so nothing that worked is lost); *unsafe* for a request the log
+    shows accepted with an earlier version, whose sampling did take effect.  The other way out,
+    sending `anthropic-version: 2023-06-01`, is a client setting, not part of the body.
+    """
+    if not sampling_removed(ctx):
+        return
+    version = ctx.api_version
+    logged = ctx.api_version_logged is not None
+    for key in SAMPLING_PARAMS:
+        if not _set(ctx, key):
+            continue
+        if ctx.accepted and not logged:
+            yield Violation(
+                (key,),
+                f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the log "
+                f"has none); a replay with {version}, which the SDK sends, rejects {key}",
+                api_error=f"{key}: Extra inputs are not permitted",
+                severity=Severity.WARNING,
+                fix=ops.unsafe(f"remove {key} (the logged request's sampling is given up)",
+                               ops.remove((key,))),
+            )
+        elif ctx.accepted:
+            yield Violation(
+                (key,),
+                f"the log shows {key} accepted with anthropic-version {version}, which the migration "
+                f"guide says rejects every sampling parameter: this rule's data may be stale",
+                severity=Severity.WARNING,
+            )
+        else:
+            source = "" if logged else " (the SDK's; the log has no anthropic-version)"
+            yield Violation(
+                (key,),
+                f"anthropic-version {version}{source} rejects {key}, even at its default value",
+                api_error=f"{key}: Extra inputs are not permitted",
+                fix=ops.safe(f"remove {key}", ops.remove((key,))),
+            )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.paths import Path
 from tui.core.repair import ops
@@ -513,62 +514,112 @@ def _article(word: str) -> str:
     return ("an " if word[:1] in "aeio" else "a ") + word  # "a user", "an assistant"
 
 
-def _placement_problems(msgs: list[Any], i: int) -> list[str]:
-    problems: list[str] = []
+SYSTEM_MESSAGE_BLOCKS = frozenset({"text", "tool_addition", "tool_removal"})
+"""What a system message's content may hold: text (``anthropic/types/system_message_param.py``),
+plus the beta mid-conversation tool changes (``anthropic/types/beta/beta_system_message_param.py``
+``ContentBlock``).  The beta header those two need is B009's business, not R006's."""
+
+
+def mid_conversation_betas() -> frozenset[str]:
+    """The ``anthropic-beta`` values of the mid-conversation system-message features (tool
+    changes, per-message ``output_config``, ``clear_at``), read from ``data/beta_features.json``."""
+    out: set[str] = set()
+    for feature in ("block:tool_addition", "block:tool_removal", "SystemMessageParam.output_config",
+                    "SystemMessageParam.clear_at"):
+        out.update(apishapes.beta_headers_for(feature) or ())
+    return frozenset(out)
+
+
+def _system_runs(msgs: list[Any]) -> list[list[int]]:
+    """Runs of adjacent ``role: "system"`` messages, in order."""
+    runs: list[list[int]] = []
+    for i, m in enumerate(msgs):
+        if role_of(m) != "system":
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
+def _prev_ok(msgs: list[Any], i: int) -> bool:
     prev = msgs[i - 1] if i > 0 else None
-    nxt = msgs[i + 1] if i + 1 < len(msgs) else None
-    if i == 0:
-        problems.append("it is the first message")
-    elif role_of(prev) == "system":
-        problems.append("it directly follows another system message")
-    elif role_of(prev) != "user" and not (role_of(prev) == "assistant" and _ends_in_server_tool_use(prev)):
-        problems.append(f"it follows {_article(role_of(prev) or 'malformed')} message, not a user message "
-                        f"(or an assistant message ending in server tool use)")
-    if nxt is not None:
-        if role_of(nxt) == "system":
-            problems.append("it is directly followed by another system message")
-        elif role_of(nxt) != "assistant":
-            problems.append(f"it is followed by {_article(role_of(nxt) or 'malformed')} message; it must "
-                            f"be last or be followed by an assistant message")
+    return role_of(prev) == "user" or (role_of(prev) == "assistant" and _ends_in_server_tool_use(prev))
+
+
+def _placement_problems(msgs: list[Any], run: list[int], i: int) -> list[str]:
+    """What breaks the placement rules at system message ``i`` of ``run`` (adjacent system
+    messages placed as one unit: its first message must follow a user message or an assistant
+    message ending in server tool use, its last must end the request or be followed by an
+    assistant message).  Adjacency itself is the caller's: it depends on the beta headers."""
+    problems: list[str] = []
+    if i == run[0]:
+        if i == 0:
+            problems.append("it is the first message")
+        elif not _prev_ok(msgs, i):
+            prev = msgs[i - 1]
+            problems.append(f"it follows {_article(role_of(prev) or 'malformed')} message, not a user message "
+                            f"(or an assistant message ending in server tool use)")
+    if i == run[-1] and i + 1 < len(msgs) and role_of(msgs[i + 1]) != "assistant":
+        problems.append(f"it is followed by {_article(role_of(msgs[i + 1]) or 'malformed')} message; it "
+                        f"must be last or be followed by an assistant message")
     blocks = content_blocks(msgs[i].get("content")) or []
     other = sorted({str(b.get("type")) if isinstance(b, dict) else type(b).__name__
-                    for b in blocks if not (isinstance(b, dict) and b.get("type") == "text")})
+                    for b in blocks if not (isinstance(b, dict) and b.get("type") in SYSTEM_MESSAGE_BLOCKS)})
     if other:
-        problems.append(f"it holds {', '.join(other)} blocks; system messages may contain text only")
+        problems.append(f"it holds {', '.join(other)} blocks; system messages may hold text (and, with the "
+                        f"mid-conversation tool-changes beta, tool_addition / tool_removal) blocks only")
     return problems
 
 
+def _split_system(blocks: list[Any]) -> tuple[list[Any], bool]:
+    """(blocks a system message may keep, whether anything else is dropped)."""
+    keep = [b for b in blocks if isinstance(b, dict) and b.get("type") in SYSTEM_MESSAGE_BLOCKS
+            and b.get("text") != ""]
+    return keep, len(keep) != len(blocks)
+
+
 def _merge_system_pair_fix(msgs: list[Any], a: int) -> Fix | None:
-    """Merge system message ``a + 1`` into system message ``a`` (nothing is lost)."""
+    """Merge system message ``a + 1`` into system message ``a`` (nothing is lost).
+
+    Only when both carry the same other keys (``clear_at``, ``output_config``): merging a
+    message that clears at the next user message into one that never clears changes what the
+    model is shown."""
     first, second = msgs[a], msgs[a + 1]
     blocks_a = content_blocks(first.get("content"))
     blocks_b = content_blocks(second.get("content"))
-    if blocks_a is None or blocks_b is None or not is_plain_message(second):
+    if blocks_a is None or blocks_b is None:
+        return None
+    if {k: v for k, v in first.items() if k != "content"} != {k: v for k, v in second.items() if k != "content"}:
         return None
     return ops.safe(f"merge the adjacent system messages messages.{a} and messages.{a + 1}",
                     ops.replace(("messages", a, "content"), [*blocks_a, *blocks_b]),
                     ops.remove(("messages", a + 1)))
 
 
-def _placement_fix(ctx: CheckContext, msgs: list[Any], i: int) -> Fix | None:
-    run = leading_system_run(ctx)
-    if i in run:
-        return move_to_system_fix(ctx, run) if len(run) < len(msgs) else None
-    if role_of(msgs[i - 1]) == "system":
+def _placement_fix(ctx: CheckContext, msgs: list[Any], run: list[int], i: int, adjacent: bool) -> Fix | None:
+    """The fix for system message ``i``; ``adjacent``: its being next to the previous system
+    message is one of its problems (then merging the two comes first)."""
+    lead = leading_system_run(ctx)
+    if i in lead:
+        return move_to_system_fix(ctx, lead) if len(lead) < len(msgs) else None
+    if adjacent:
         return _merge_system_pair_fix(msgs, i - 1)
-    if i + 1 < len(msgs) and role_of(msgs[i + 1]) == "system":
-        return _merge_system_pair_fix(msgs, i)
     blocks = content_blocks(msgs[i].get("content")) or []
-    texts, lossy = _split_text(blocks)
-    prev_ok = role_of(msgs[i - 1]) == "user" or (role_of(msgs[i - 1]) == "assistant"
-                                                  and _ends_in_server_tool_use(msgs[i - 1]))
-    next_ok = i + 1 >= len(msgs) or role_of(msgs[i + 1]) == "assistant"
+    keep, lossy = _split_system(blocks)
+    prev_ok = _prev_ok(msgs, run[0])
+    next_ok = run[-1] + 1 >= len(msgs) or role_of(msgs[run[-1] + 1]) == "assistant"
     if prev_ok and next_ok and lossy:
-        if not texts:
-            return ops.unsafe("drop the system message (it holds no text)", ops.remove(("messages", i)))
-        return ops.unsafe("drop the non-text blocks of the system message",
-                          ops.replace(("messages", i, "content"), texts))
-    return ops.unsafe("merge the text of the misplaced system message into the neighbouring user turn",
+        if not keep:
+            return ops.unsafe("drop the system message (it holds nothing a system message may hold)",
+                              ops.remove(("messages", i)))
+        return ops.unsafe("drop the blocks a system message may not hold",
+                          ops.replace(("messages", i, "content"), keep))
+    texts, _ = _split_text(blocks)
+    dropped = len([b for b in keep if b.get("type") != "text"])
+    note = f" (dropping {dropped} tool change block{'s' if dropped > 1 else ''})" if dropped else ""
+    return ops.unsafe(f"merge the text of the misplaced system message into the neighbouring user turn{note}",
                       *fold_into_user_ops(ctx, i, texts))
 
 
@@ -578,16 +629,31 @@ def system_message_placement(ctx: CheckContext) -> Iterator[Violation]:
     """A mid-conversation `system` message breaks the placement rules of models that accept it.
 
     ## What it does
-    For models that accept `role: "system"` inside `messages` (Claude Opus 4.8+), checks each
-    such message against the documented rules: it cannot be first; it must immediately follow a
-    user message (or an assistant message that ends in server tool use); it must be last or be
-    followed by an assistant message; it cannot be next to another system message; it may hold
-    text blocks only.  All problems of one message are reported in one finding.
+    For models whose capability table entry accepts `role: "system"` inside `messages` (Claude
+    Opus 4.8 and the 5.x models), checks each such message against the placement rules.  Adjacent
+    system messages are placed as one unit: the first must immediately follow a user message (or
+    an assistant message that ends in server tool use), none may be the first message, and the
+    last must end the request or be followed by an assistant message.  Content may be text
+    blocks and the beta `tool_addition` / `tool_removal` blocks (the SDK's
+    `BetaSystemMessageParam` content; whether their `anthropic-beta` header was sent is B009's
+    check, as are the beta `output_config` / `clear_at` keys).  All problems of one message are
+    reported in one finding.  Models with `system_in_messages: false` get R003 instead.
+
+    Two system messages in a row: accepted when the request carries a mid-conversation beta
+    (`mid-conversation-tool-changes-2026-07-01`, `mid-conversation-output-config-2026-07-01` or
+    `mid-conversation-system-clear-at-2026-08-21`): recorded Opus 4.8 traffic with the beta
+    header got HTTP 200 for a system message holding `tool_addition` blocks followed by a text
+    one (/work/shared/API_UPDATES.md, "Recorded traffic shows the API accepting").  Without any
+    of those headers the docs' rule "cannot be next to another system message" stands: an error
+    when the log kept the request headers, a warning when it kept none (the header may have
+    been sent).
 
     ## Why is this bad?
-    The docs say "Requests that violate these placement rules return a 400
-    invalid_request_error"; the exact text has not been seen in a public report, so the finding
-    carries no API text.
+    The docs (https://platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages)
+    say "Requests that violate these placement rules return a 400 invalid_request_error"; the
+    exact text has not been seen in a public report, so the finding carries no API text.
+    A system message holding an image or a `tool_result` is rejected by the schema: the SDK's
+    system message content is text (plus the two beta tool-change blocks) only.
 
     ## Example
     ```json
@@ -597,23 +663,39 @@ def system_message_placement(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Fix
     Leading system messages: *safe*, move them into the top-level `system`.  Two adjacent system
-    messages: *safe*, merge them into one.  A misplaced one: *unsafe*, merge its text into the
-    neighbouring user turn (the model then reads it as user text).  Non-text blocks: *unsafe*,
-    drop them.  No fix when system messages are the whole conversation.
+    messages (without the beta): *safe*, merge them into one (not offered when their
+    `clear_at` / `output_config` differ: merging would change what the model is shown).  A
+    misplaced one: *unsafe*, merge its text into the neighbouring user turn (the model then reads
+    it as user text; tool changes cannot go there and are dropped).  Blocks a system message may
+    not hold: *unsafe*, drop them.  No fix when system messages are the whole conversation.
     """
     caps = ctx.caps
     if caps is None or not caps.system_in_messages:
         return  # R003 reports system messages for these models
     msgs = raw_messages(ctx)
-    for i, m in ctx.messages():
-        if m.get("role") != "system":
-            continue
-        problems = _placement_problems(msgs, i)
-        if not problems:
-            continue
-        yield Violation(
-            ("messages", i),
-            f"misplaced system message: {'; '.join(problems)}",
-            related=tuple(("messages", j) for j in (i - 1, i + 1) if 0 <= j < len(msgs)),
-            fix=_placement_fix(ctx, msgs, i),
-        )
+    runs = _system_runs(msgs)
+    if not runs:
+        return
+    if ctx.betas & mid_conversation_betas():
+        adjacency = None  # accepted (recorded traffic with the beta header)
+    elif ctx.headers_logged or ctx.betas:
+        adjacency = "it directly follows another system message"
+    else:
+        adjacency = ("it directly follows another system message (accepted with a mid-conversation beta "
+                     "header; the log kept no request headers, so whether one was sent is unknown)")
+    for run in runs:
+        for i in run:
+            problems = _placement_problems(msgs, run, i)
+            adjacent = i != run[0] and adjacency is not None
+            if adjacent:
+                problems.append(adjacency)  # type: ignore[arg-type]
+            if not problems:
+                continue
+            header_unknown = adjacent and len(problems) == 1 and not (ctx.headers_logged or ctx.betas)
+            yield Violation(
+                ("messages", i),
+                f"misplaced system message: {'; '.join(problems)}",
+                related=tuple(("messages", j) for j in (i - 1, i + 1) if 0 <= j < len(msgs)),
+                severity=Severity.WARNING if header_unknown else None,
+                fix=_placement_fix(ctx, msgs, run, i, adjacent),
+            )

@@ -19,6 +19,10 @@ What can be checked offline, and what cannot:
   unsafe (T002, T003, T009) and say why.
 
 "Thinking on" means ``thinking.type`` is ``enabled`` or ``adaptive`` (``CheckContext.thinking_on``).
+Models of the 5.x generation think when the request has no ``thinking`` key at all (the capability
+table's ``thinking_default``); T007 takes that into account.  ``between_tools`` (Sonnet 5.5) is
+thinking off, with the short progress notes between tool calls returned as thinking blocks
+(anthropic/types/thinking_types.py).
 """
 
 from __future__ import annotations
@@ -27,12 +31,15 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from tui.core.capabilities import EFFORT_LEVELS, ModelCaps
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.repair import ops
 from tui.core.rules.context import BlockRef, CheckContext, Turn
+from tui.core.rules.params import effective_effort, sampling_removed
 from tui.core.rules.registry import rule
 
 THINKING_TYPES = ("thinking", "redacted_thinking")
+SERVER_TOOL_CALLS = ("server_tool_use", "mcp_tool_use")
 MIN_BUDGET = 1024
 DOCS = "https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
 
@@ -88,6 +95,28 @@ def _beta_header(ctx: CheckContext) -> str:
 
 def _disable_thinking(title: str) -> Fix:
     return ops.unsafe(title, ops.remove(("thinking",)))
+
+
+def unsupported_type_text(ttype: str) -> str:
+    """The API's text for a ``thinking.type`` the model refuses, on models with adaptive thinking
+    (seen for ``enabled`` and, on Opus 5.5, ``disabled``)."""
+    return (f'"thinking.type.{ttype}" is not supported for this model. Use "thinking.type.adaptive" '
+            f'and "output_config.effort" to control thinking behavior.')
+
+
+def _set_effort_ops(ctx: CheckContext, level: str) -> list[ops.Op]:
+    oc = ctx.request.get("output_config")
+    if isinstance(oc, dict):
+        return [ops.add(("output_config", "effort"), level)]
+    return [ops.add(("output_config",), {"effort": level})]
+
+
+def _interleaved(ctx: CheckContext) -> bool:
+    """The model returns thinking between tool calls: by itself (capability table) or through the
+    interleaved-thinking beta header."""
+    if ctx.caps is not None and ctx.caps.interleaved_thinking:
+        return True
+    return any(b.startswith("interleaved-thinking") for b in ctx.betas)
 
 
 def _latest_assistant_message(ctx: CheckContext) -> int | None:
@@ -241,12 +270,15 @@ def thinking_not_first(ctx: CheckContext) -> Iterator[Violation]:
     the reorder may trade this error for that one.
     """
     latest = _latest_assistant_message(ctx)
+    interleaved = _interleaved(ctx)
     for turn in ctx.turns:
         if turn.role != "assistant" or not turn.blocks:
             continue
         if not any(_is_thinking(b) for b in turn.blocks) or _is_thinking(turn.blocks[0]):
             continue
         first = turn.blocks[0]
+        if interleaved and first.type in SERVER_TOOL_CALLS:
+            continue  # the API's own order: the server tool ran, then the model thought
         found = first.type or "unknown"
         thinking = [b.block for b in turn.blocks if _is_thinking(b)]
         others = [b.block for b in turn.blocks if not _is_thinking(b)]
@@ -402,7 +434,8 @@ def thinking_with_sampling_params(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     With thinking `enabled` or `adaptive`, reports `temperature` other than 1, `top_p` below
     0.95 (the docs allow 0.95–1 with thinking) and any `top_k`.  Skipped for models that
-    refuse sampling parameters altogether (A004 reports those).
+    refuse sampling parameters altogether (A004 reports those), and for API versions from
+    2026-10-21 on, which refuse every sampling parameter (A011).
 
     ## Why is this bad?
     Thinking samples at temperature 1.  The API answers
@@ -422,6 +455,8 @@ def thinking_with_sampling_params(ctx: CheckContext) -> Iterator[Violation]:
     if not ctx.thinking_on:
         return
     if ctx.caps is not None and ctx.caps.sampling == "deprecated":
+        return
+    if sampling_removed(ctx):
         return
     req = ctx.request
     temp = req.get("temperature")
@@ -450,84 +485,174 @@ def thinking_with_sampling_params(ctx: CheckContext) -> Iterator[Violation]:
         )
 
 
+def _auto_choice(choice: dict[str, Any]) -> dict[str, Any]:
+    """``tool_choice`` relaxed to ``auto``, keeping ``disable_parallel_tool_use``."""
+    out: dict[str, Any] = {"type": "auto"}
+    if "disable_parallel_tool_use" in choice:
+        out["disable_parallel_tool_use"] = choice["disable_parallel_tool_use"]
+    return out
+
+
+def _thinking_off_fix(ctx: CheckContext, caps: ModelCaps, title: str) -> Fix:
+    """Turn thinking off on a model that thinks by default: ``disabled``, with the effort lowered
+    when the model allows thinking off only up to some level."""
+    fix_ops = [ops.add(("thinking",), {"type": "disabled"})]
+    limit = caps.thinking_off_max_effort
+    effort = effective_effort(ctx)
+    if limit in EFFORT_LEVELS and effort in EFFORT_LEVELS and EFFORT_LEVELS.index(effort) > EFFORT_LEVELS.index(limit):
+        fix_ops += _set_effort_ops(ctx, limit)
+        title += f" and lower output_config.effort to {limit}"
+    return ops.unsafe(title, *fix_ops)
+
+
 @rule("T007", "thinking-with-forced-tool", Severity.ERROR, references=("THINK-09",),
       fix=Applicability.UNSAFE)
 def thinking_with_forced_tool(ctx: CheckContext) -> Iterator[Violation]:
-    """Thinking is on while `tool_choice` forces tool use (`any` or `tool`).
+    """`tool_choice` forces tool use (`any` or `tool`) while the model thinks, or on a model that refuses forced tool use.
 
     ## What it does
-    Reports `tool_choice` of type `any` or `tool` when thinking is `enabled` or `adaptive`.
+    Reports `tool_choice` of type `any` or `tool` when:
+    * the model refuses forced tool use altogether (capability table `forced_tool_choice`:
+      Opus 5.5, Sonnet 5.5, Fable 5.1 and 5.2, Mythos 5.1 and 5.2), whatever the thinking;
+    * manual thinking is on (`thinking.type: "enabled"` with a budget), on any model;
+    * the model thinks adaptively (`thinking.type: "adaptive"`, or no `thinking` key on a model
+      that thinks by default: no `thinking` key does not mean "off" on the 5.x models) and the
+      table says the model does not take a forced tool while thinking adaptively.  Adaptive
+      thinking with a forced tool is accepted on Opus 4.6 (a logged 200 shows it) and, by the
+      table, on the other adaptive models that take forced tool use at all, so it is not
+      reported there.  For a model the table does not know, adaptive thinking is reported as
+      before.
 
     ## Why is this bad?
     Forced tool use prefills the assistant turn with the call, leaving no room to think:
     ``Thinking may not be enabled when tool_choice forces tool use.``  (OpenRouter silently
-    drops thinking instead, so a request that worked there fails on the first-party API.)
+    drops thinking instead, so a request that worked there fails on the first-party API.)  On
+    Opus 5.5, Sonnet 5.5 and Fable 5.1 "forced tool use returns an error" (their migration
+    guides; the exact text is not in our sources).
 
     ## Example
     `{"thinking": {"type": "enabled", "budget_tokens": 2048}, "tool_choice": {"type": "any"}}`
 
     ## Fix
-    *Unsafe*: disable thinking (remove `thinking`), which keeps the forced call the
-    application relies on (often structured output).  Relaxing `tool_choice` to `auto` is the
-    alternative when the reasoning matters more; do that by hand.
+    *Unsafe* in every case.  Manual thinking on a model that takes a forced tool while thinking
+    adaptively: switch to adaptive thinking (the budget is dropped), which keeps both.
+    Otherwise, where thinking can be turned off: turn it off (remove `thinking`, or send
+    `{"type": "disabled"}` on a model that thinks by default, lowering the effort when the model
+    allows thinking off only up to `high`), which keeps the forced call the application relies
+    on (often structured output).  On a model that cannot stop thinking or refuses forced tool
+    use: relax `tool_choice` to `auto` (the model may then answer without calling the tool).
     """
     choice = ctx.request.get("tool_choice")
-    if not ctx.thinking_on or not isinstance(choice, dict) or choice.get("type") not in ("any", "tool"):
+    if not isinstance(choice, dict) or choice.get("type") not in ("any", "tool"):
         return
+    forced = choice["type"]
+    caps = ctx.caps
+    model = ctx.model or "?"
+    relax = ops.unsafe("relax tool_choice to auto (the model may answer without the tool)",
+                       ops.replace(("tool_choice",), _auto_choice(choice)))
+    if caps is not None and not caps.forced_tool_choice:
+        yield Violation(
+            ("tool_choice", "type"),
+            f"{model} refuses forced tool use (tool_choice {forced!r}); it picks its tools itself",
+            related=(("thinking",),) if "thinking" in ctx.request else (),
+            fix=relax,
+        )
+        return
+    explicit = ctx.thinking_type
+    by_default = explicit is None and caps is not None and caps.thinks_by_default
+    mode = caps.thinking_default if by_default and caps is not None else explicit
+    if mode not in ("enabled", "adaptive"):
+        return
+    if mode == "adaptive" and caps is not None and caps.forced_tool_with_thinking:
+        return
+    if by_default:
+        assert caps is not None
+        what = f"{model} thinks by default ({mode}; the request has no `thinking` key)"
+    else:
+        what = f"thinking is {mode}"
+    if caps is not None and mode == "enabled" and caps.forced_tool_with_thinking and "adaptive" in caps.thinking:
+        cfg = {k: v for k, v in _thinking_config(ctx).items() if k != "budget_tokens"}
+        fix = ops.unsafe("switch to adaptive thinking (drops budget_tokens), which takes the forced tool",
+                         ops.replace(("thinking",), {**cfg, "type": "adaptive"}))
+    elif caps is None or not caps.thinks_by_default:
+        fix = _disable_thinking("disable extended thinking (remove `thinking`), keep the forced tool")
+    elif caps.thinking_off:
+        fix = _thinking_off_fix(ctx, caps, "turn thinking off (thinking.type disabled), keep the forced tool")
+    else:
+        fix = relax
     yield Violation(
         ("tool_choice", "type"),
-        f"tool_choice {choice.get('type')!r} forces tool use while thinking is {ctx.thinking_type}",
+        f"tool_choice {forced!r} forces tool use while {what}",
         api_error="Thinking may not be enabled when tool_choice forces tool use.",
-        related=(("thinking",),),
-        fix=_disable_thinking("disable extended thinking (remove `thinking`), keep the forced tool"),
+        related=(("thinking",),) if not by_default else (("model",),),
+        fix=fix,
     )
 
 
 @rule("T008", "thinking-type-unsupported", Severity.ERROR, references=("THINK-10",),
       fix=Applicability.UNSAFE, model_dependent=True)
 def thinking_type_unsupported(ctx: CheckContext) -> Iterator[Violation]:
-    """The model does not accept this `thinking.type` (or no thinking at all).
+    """The model does not accept this `thinking.type` (or no thinking at all), or not at this effort.
 
     ## What it does
-    Looks the model up in the capability table: Opus 4.7/4.8 accept only `adaptive`, models
-    before the 4.6 generation only `enabled`, and some older models no thinking at all.
+    Looks the model up in the capability table (`thinking` and `thinking_off`, from the thinking
+    troubleshooting page and each model's migration guide):
+    * `enabled` (manual budget): only models before the 4.7 generation and Mythos Preview;
+    * `adaptive`: Opus 4.6 / Sonnet 4.6 and later, Mythos Preview;
+    * `disabled`: refused by the models that always think (Opus 5.5, Fable 5 and later, the
+      Mythos 5 models) and by Sonnet 5.5, which takes `between_tools` instead;
+    * `between_tools`: Sonnet 5.5 only;
+    * some older models take no thinking at all (`disabled` is accepted there: the SDK's
+      `ThinkingTypes` says so).
+    It also reports thinking off (`disabled` / `between_tools`) with an effort above the one the
+    model allows with thinking off: Opus 5 and Haiku 5.5 take `disabled`, and Sonnet 5.5
+    `between_tools`, only at effort `high` or below (the effort sent, else the model's default).
 
     ## Why is this bad?
     Switching models without switching the thinking config fails:
     ``"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive"
-    and "output_config.effort" to control thinking behavior.`` or
-    ``adaptive thinking is not supported on this model``.  No exact text is known for a
-    model without thinking support.
+    and "output_config.effort" to control thinking behavior.`` (the same text names `disabled`
+    on Opus 5.5), or ``adaptive thinking is not supported on this model``.  No exact text is
+    known for `between_tools`, for a model without thinking support, or for thinking off at too
+    high an effort.
 
     ## Example
-    `{"model": "claude-opus-4-7", "thinking": {"type": "enabled", "budget_tokens": 4096}}`
+    `{"model": "claude-opus-5-5", "thinking": {"type": "disabled"}}`
 
     ## Fix
     *Unsafe* in every case: `enabled` → `adaptive` (the fixed budget is dropped; the model
     decides how much to think); `adaptive` → `enabled` with `budget_tokens` =
-    max(1024, max_tokens / 2) (a budget we chose); on a model without thinking, or when
-    `max_tokens` leaves no room for a budget, remove `thinking`.
+    max(1024, max_tokens / 2) (a budget we chose); `disabled` → `between_tools` on Sonnet 5.5,
+    else remove `thinking` (the model thinks adaptively; lower `output_config.effort` to make it
+    think less); `between_tools` → `disabled` where that is accepted, else remove `thinking`;
+    too high an effort with thinking off → lower the effort to the highest allowed; on a model
+    without thinking, or when `max_tokens` leaves no room for a budget, remove `thinking`.
     """
     caps = ctx.caps
     ttype = ctx.thinking_type
-    if caps is None or ttype not in ("enabled", "adaptive") or ttype in caps.thinking:
+    if caps is None or ttype not in ("enabled", "adaptive", "disabled", "between_tools"):
+        return
+    model = ctx.model or "?"
+    accepted = caps.thinking_off if ttype == "disabled" else ttype in caps.thinking
+    if accepted:
+        yield from _thinking_off_effort(ctx, caps, ttype)
         return
     cfg = _thinking_config(ctx)
-    model = ctx.model or "?"
     if not caps.thinking:
         yield Violation(("thinking", "type"), f"{model} does not support extended thinking",
                         fix=_disable_thinking("remove `thinking` (the model cannot think)"))
         return
+    accepts = [*caps.thinking, *(["disabled"] if caps.thinking_off else [])]
+    api: str | None
     if ttype == "enabled":
-        api = ('"thinking.type.enabled" is not supported for this model. Use '
-               '"thinking.type.adaptive" and "output_config.effort" to control thinking behavior.')
+        api = unsupported_type_text("enabled")
         if "adaptive" in caps.thinking:
             new = {**{k: v for k, v in cfg.items() if k != "budget_tokens"}, "type": "adaptive"}
             fix = ops.unsafe("switch to adaptive thinking (drops budget_tokens)",
                              ops.replace(("thinking",), new))
         else:
             fix = _disable_thinking("remove `thinking`")
-    else:
+    elif ttype == "adaptive":
         api = "adaptive thinking is not supported on this model"
         max_tokens = ctx.request.get("max_tokens")
         if "enabled" in caps.thinking and _is_int(max_tokens) and max_tokens > MIN_BUDGET:
@@ -537,11 +662,45 @@ def thinking_type_unsupported(ctx: CheckContext) -> Iterator[Violation]:
                              ops.replace(("thinking",), new))
         else:
             fix = _disable_thinking("remove `thinking` (no room for a thinking budget)")
+    elif ttype == "disabled":
+        api = unsupported_type_text("disabled") if "adaptive" in caps.thinking else None
+        if "between_tools" in caps.thinking:
+            fix = ops.unsafe("use thinking between_tools, this model's way to turn up-front thinking off",
+                             ops.replace(("thinking",), {"type": "between_tools"}))
+        else:
+            fix = _disable_thinking("remove `thinking` (the model then thinks adaptively; lower "
+                                    "output_config.effort to make it think less)")
+    else:  # between_tools
+        api = None
+        if caps.thinking_off:
+            fix = ops.unsafe("use thinking disabled (between_tools is Sonnet 5.5's)",
+                             ops.replace(("thinking",), {"type": "disabled"}))
+        else:
+            fix = _disable_thinking("remove `thinking` (the model then thinks adaptively)")
     yield Violation(
         ("thinking", "type"),
-        f"{model} accepts thinking type {' or '.join(caps.thinking)}, not {ttype}",
+        f"{model} accepts thinking type {' or '.join(accepts)}, not {ttype}",
         api_error=api,
         fix=fix,
+    )
+
+
+def _thinking_off_effort(ctx: CheckContext, caps: ModelCaps, ttype: str) -> Iterator[Violation]:
+    """Thinking off at an effort above what the model allows with thinking off (T008)."""
+    limit = caps.thinking_off_max_effort
+    if ttype not in ("disabled", "between_tools") or limit not in EFFORT_LEVELS:
+        return
+    effort = effective_effort(ctx)
+    if effort not in EFFORT_LEVELS or EFFORT_LEVELS.index(effort) <= EFFORT_LEVELS.index(limit):
+        return
+    oc = ctx.request.get("output_config")
+    sent = isinstance(oc, dict) and oc.get("effort") == effort
+    yield Violation(
+        ("output_config", "effort") if sent else ("thinking", "type"),
+        f"{ctx.model or '?'} accepts thinking {ttype} only at effort {limit} or below, not {effort}",
+        related=(("thinking", "type"),) if sent else (),
+        fix=ops.unsafe(f"lower output_config.effort to {limit} (keeps thinking {ttype})",
+                       *_set_effort_ops(ctx, limit)),
     )
 
 
