@@ -283,3 +283,22 @@ async def test_a_large_jsonl_log_shows_its_first_rows_before_loading_ends(tmp_pa
     first_rows, first_done, first_status = seen[0]
     assert 0 < first_rows < total and not first_done
     assert "loading" in first_status
+
+
+async def test_a_finding_the_logged_200_contradicts_says_so_in_the_detail_pane(tmp_path):
+    body = {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01A", "name": "w", "input": {}}]},
+        {"role": "user", "content": "no result here"}]}
+    ok = {"id": "msg_01", "type": "message", "role": "assistant", "model": "claude-haiku-4-5",
+          "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "stop_sequence": None,
+          "usage": {"input_tokens": 5, "output_tokens": 1}}
+    p = tmp_path / "accepted.json"
+    p.write_text(json.dumps({"request": body, "status": 200, "response": ok}))
+    async with open_app(p) as (app, pilot):
+        [f] = [f for f in app.current.findings if f.code == "P001"]
+        assert f.contradicted and f.severity.value == "warning"
+        await pilot.press("n")
+        await pilot.pause()
+        text = rendered(app)
+        assert "contradicted by the logged response" in text and "✖ 0" in status(app)

@@ -48,10 +48,43 @@ VALID: dict[str, dict[str, Any]] = {
 }
 
 
+SDK_MODELS = ("claude-opus-5", "claude-opus-5-5", "claude-sonnet-5", "claude-sonnet-5-5", "claude-haiku-5-5",
+              "claude-fable-5", "claude-fable-5-1", "claude-fable-5-2", "claude-mythos-5", "claude-mythos-5-1",
+              "claude-mythos-5-2")
+"""Ids of the pinned SDK's ``Model`` literal that the hand-written table lacked (the twelfth,
+claude-mythos-preview, reached its end of life on 2026-06-30 by the SDK's deprecated_models.py:
+A007 is right to report it, see test_retired_sdk_model_is_reported_with_its_successor)."""
+
+VALID.update({
+    "effort xhigh": req(user("hi"), model="claude-opus-5", output_config={"effort": "xhigh"}),
+    "effort max with adaptive thinking": req(user("hi"), model="claude-opus-5-5", thinking={"type": "adaptive"},
+                                             output_config={"effort": "max"}),
+    "thinking between_tools": req(user("hi"), model="claude-sonnet-5-5", thinking={"type": "between_tools"},
+                                  output_config={"effort": "high"}),
+    "thinking disabled at effort high": req(user("hi"), model="claude-haiku-5-5", thinking={"type": "disabled"},
+                                            output_config={"effort": "high"}),
+    "system message mid-conversation": req(user("hi"), assistant("hello"), user("and now?"),
+                                           {"role": "system", "content": "Answer in French from here on."},
+                                           model="claude-opus-5"),
+})
+for _m in SDK_MODELS:
+    VALID[f"model {_m}"] = req(user("hi"), model=_m, max_tokens=128000)
+
+
+def test_retired_sdk_model_is_reported_with_its_successor() -> None:
+    [f] = findings(req(user("hi"), model="claude-mythos-preview"), "A007")
+    assert f.message == ("claude-mythos-preview was retired on 2026-06-30 (404 not_found_error); "
+                         "move to claude-mythos-5")
+
+
 @pytest.mark.parametrize("name", sorted(VALID))
-def test_valid_current_feature_bodies_check_without_shape_errors(name: str) -> None:
-    got = [e for e in errors(VALID[name], headers=HEADERS) if e[0] in "BD"]
-    assert got == []
+def test_valid_current_feature_bodies_check_without_any_error(name: str) -> None:
+    assert errors(VALID[name], headers=HEADERS) == []
+
+
+@pytest.mark.parametrize("name", sorted(VALID))
+def test_valid_current_feature_bodies_are_judged_with_the_sdks_version_when_none_is_logged(name: str) -> None:
+    assert errors(VALID[name]) == []
 
 
 # -- B008 block-in-wrong-position ---------------------------------------------------------------
@@ -192,3 +225,50 @@ def test_server_tool_result_missing_its_required_keys_is_b005():
     p = req(user("hi"), assistant({"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_01"}), model=CURRENT)
     assert [f.api_error for f in findings(p, "B005", headers=HEADERS)] == [
         "messages.1.content.0.web_fetch_tool_result.content: Field required"]
+
+
+# -- one defect of each kind the current API rejects, caught at its path (issue 16 §3) ------------
+
+OLD = {"anthropic-version": "2023-06-01"}
+
+DEFECTS: list[tuple[str, dict[str, Any], dict[str, str], str]] = [
+    ("effort level the model lacks", req(user("hi"), model="claude-opus-4-6", output_config={"effort": "xhigh"}),
+     HEADERS, "A008 output_config.effort"),
+    ("unknown effort level", req(user("hi"), model=CURRENT, output_config={"effort": "extreme"}),
+     HEADERS, "A009 output_config.effort"),
+    ("effort on a model without effort", req(user("hi"), model="claude-haiku-4-5", output_config={"effort": "low"}),
+     HEADERS, "A010 output_config.effort"),
+    ("disabled on a model that always thinks", req(user("hi"), model="claude-opus-5-5", thinking={"type": "disabled"}),
+     HEADERS, "T008 thinking.type"),
+    ("between_tools off Sonnet 5.5", req(user("hi"), model="claude-opus-5", thinking={"type": "between_tools"}),
+     HEADERS, "T008 thinking.type"),
+    ("enabled on an adaptive-only model", req(user("hi"), model="claude-opus-4-8",
+                                              thinking={"type": "enabled", "budget_tokens": 2048}),
+     HEADERS, "T008 thinking.type"),
+    ("forced tool on a model that thinks by default", req(user("hi"), model="claude-sonnet-5-5",
+                                                          tools=[WEATHER_TOOL], tool_choice={"type": "any"}),
+     HEADERS, "T007 tool_choice.type"),
+    ("unknown tools[].type", req(user("hi"), model=CURRENT, tools=[{"type": "web_search_2025", "name": "web_search"}]),
+     HEADERS, "D005 tools.0.type"),
+    ("server tool with another name", req(user("hi"), model=CURRENT,
+                                          tools=[{"type": "web_search_20250305", "name": "search"}]),
+     HEADERS, "D005 tools.0.name"),
+    ("toolset with single-tool keys", req(user("hi"), model=CURRENT, tools=[
+        {"type": "computer_toolset_20260801", "display_width_px": 1024}]),
+     HEADERS, "D005 tools.0.display_width_px"),
+    ("sampling at 2026-10-21", req(user("hi"), model="claude-haiku-4-5", temperature=1),
+     HEADERS, "A011 temperature"),
+    ("retired model", req(user("hi"), model="claude-3-5-sonnet-20241022"), HEADERS, "A007 model"),
+]
+
+
+@pytest.mark.parametrize("name", [d[0] for d in DEFECTS])
+def test_each_current_defect_is_caught_at_its_path(name: str) -> None:
+    _, body, headers, expected = next(d for d in DEFECTS if d[0] == name)
+    assert expected in errors(body, headers=headers)
+
+
+def test_sampling_is_judged_by_the_logged_version():
+    body = req(user("hi"), model="claude-haiku-4-5", temperature=1)
+    assert "A011 temperature" not in errors(body, headers=OLD)
+    assert "A011 temperature" in errors(body)  # no version logged: the SDK's, as a replay sends

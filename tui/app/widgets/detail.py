@@ -72,6 +72,8 @@ def finding_view(f: Finding) -> RenderableType:
     sym, style = MARK[f.severity]
     head = Text(f"{sym} {f.code} {f.name}", style=style)
     head.append(f"  ({f.severity.value})", style="dim")
+    if f.contradicted:
+        head.append("  contradicted by the logged response", style="bold yellow")
     parts: list[RenderableType] = [head, Text(printable(f.message))]
     if f.api_error:
         t = Text("API error: ", style="bold")

@@ -1,0 +1,46 @@
+"""Traffic the API accepted (HTTP 200) must check clean: no error, nothing contradicted.
+
+`sample_payloads/accepted/` holds requests the API took that earlier rule versions flagged (issue
+16 §4).  A contradicted finding there is a rule that cries wolf; the second test strips the
+logged outcome, so the rules themselves (not the contradiction step) must be right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tui.core.check import check_exchange
+from tui.core.formats import load_all
+from tui.core.findings import Severity
+
+ACCEPTED = Path(__file__).resolve().parents[1] / "sample_payloads" / "accepted"
+FILES = sorted(ACCEPTED.glob("*.jsonl"))
+
+
+def _exchanges():
+    for path in FILES:
+        _, exchanges, issues = load_all(path)
+        assert not issues, issues
+        for ex in exchanges:
+            yield pytest.param(ex, id=f"{path.name}:{ex.source.record}:{ex.extra.get('why', '')[:40]}")
+
+
+def test_the_corpus_is_there():
+    assert FILES and sum(1 for _ in _exchanges()) >= 8
+
+
+@pytest.mark.parametrize("ex", list(_exchanges()))
+def test_accepted_exchange_has_no_error_and_nothing_contradicted(ex):
+    assert ex.status == 200
+    bad = [f"{f.code} {f.dotted}: {f.message}" for f in check_exchange(ex)
+           if f.severity is Severity.ERROR or f.contradicted]
+    assert bad == []
+
+
+@pytest.mark.parametrize("ex", list(_exchanges()))
+def test_the_same_request_without_its_outcome_has_no_error(ex):
+    bare = dataclasses.replace(ex, response=None, status=None, started_at=None)
+    assert [f"{f.code} {f.dotted}" for f in check_exchange(bare) if f.severity is Severity.ERROR] == []
