@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import re
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tui.core import apishapes
@@ -403,11 +403,19 @@ class _Walk:
     def object(self, item: dict[str, Any], name: str, path: Path, prefix: str, owner: str, *,
                block: bool) -> None:
         """Required keys, known keys' values, extra keys and beta-only keys of one object."""
-        d = apishapes.defn(name)
         missing, wrong, extra = ("B005", "B006", "B007") if block else ("B010", "B010", "B010")
+        self.keys(item, name, apishapes.defn(name), path, prefix, owner, (missing, wrong, extra),
+                  skip=("type",) if block else ())
+
+    def keys(self, item: dict[str, Any], name: str, d: dict[str, Any], path: Path, prefix: str,
+             owner: str, codes: tuple[str, str, str], *, skip: Iterable[str] = ()) -> None:
+        """Walk the keys of definition ``d`` over ``item``: ``codes`` are the rules for a missing
+        key, a wrong value and an extra key; ``skip`` the keys checked elsewhere (a tag)."""
+        missing, wrong, extra = codes
+        skipped = frozenset(skip)
         for key, spec in d["keys"].items():
-            if key == "type" and block:
-                continue  # the tag: already matched
+            if key in skipped:
+                continue
             if key not in item:
                 if spec["required"] and (owner, key) not in _MISSING_LEFT_TO_OTHERS:
                     fix = None
@@ -534,33 +542,8 @@ class _Walk:
         the block's (B005 / B006 / B007 by kind); elsewhere ``code``'s.  Found at the exact path."""
         block_family = code in ("B005", "B006", "B007")
         missing, extra = ("B005", "B007") if block_family else (code, code)
-        for key, spec in d["keys"].items():
-            if key == tag_key:
-                continue
-            if custom_tool and key in _TOOL_KEYS_LEFT_TO_OTHERS:
-                continue
-            if key not in value:
-                if spec["required"]:
-                    self.add(missing, Violation((*path, key), f"{owner} has no `{key}`",
-                                                api_error=f"{prefix}.{key}: Field required"))
-                continue
-            if (owner, key) in _VALUE_LEFT_TO_OTHERS:
-                continue
-            if spec.get("beta"):
-                self.beta(f"{_short_def(name)}.{key}", f"`{key}` on {owner}", (*path, key),
-                          f"{prefix}.{key}: {_EXTRA_TEXT}")
-            fast = _fast_types(spec["type"])
-            if fast is not None and type(value[key]) in fast:
-                continue
-            self.value(value[key], spec["type"], (*path, key), f"{prefix}.{key}", owner, key, code,
-                       def_name=name, optional=not spec["required"])
-        if not d.get("open") and path[-1] not in _EXTRAS_LEFT_TO_OTHERS:
-            for key in value:
-                if key not in d["keys"]:
-                    self.add(extra, Violation(
-                        (*path, key), f"{owner} has a key {key!r} the API does not accept",
-                        api_error=f"{prefix}.{key}: {_EXTRA_TEXT}",
-                        fix=ops.safe(f"delete the {key!r} key", ops.remove((*path, key)))))
+        skip = (tag_key, *(_TOOL_KEYS_LEFT_TO_OTHERS if custom_tool else ()))
+        self.keys(value, name, d, path, prefix, owner, (missing, code, extra), skip=skip)
 
     def document_media_type(self, src: dict[str, Any], stype: str, path: Path, loc: str) -> None:
         want = _DOC_MEDIA_TYPE.get(stype)
