@@ -226,7 +226,7 @@ def test_the_curl_export_run_by_real_curl_delivers_the_payload_exactly(tmp_path)
         for body, got in zip(bodies, api.received):
             assert got.path == "/v1/messages"
             assert json.loads(got.raw) == body  # quotes, newlines, unicode, emoji, 1 MB: all intact
-            assert got.headers["x-api-key"] == key and got.headers["anthropic-version"] == "2023-06-01"
+            assert got.headers["x-api-key"] == key and got.headers["anthropic-version"] == "2026-10-21"  # the SDK's: the body logged no version
             assert got.headers["anthropic-beta"] == "prompt-caching-2024-07-31"
             assert got.headers["content-type"] == "application/json"
     assert len(api.received[1].raw) > 1 << 20
