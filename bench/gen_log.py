@@ -39,7 +39,8 @@ def sessions(seed: int = 1, fault_rate: float = 0.05) -> Iterator[dict]:
             assistant = {"role": "assistant", "content": [{"type": "text", "text": _text(rng, 20)}, *calls]}
             results = [{"type": "tool_result", "tool_use_id": c["id"], "content": _text(rng, rng.randint(50, 400))}
                        for c in calls]
-            body = {"model": "claude-sonnet-4-5-20250929", "max_tokens": 4096,
+            # A current model, so the reference tree and this one run the same rules on it.
+            body = {"model": "claude-haiku-4-5-20251001", "max_tokens": 4096,
                     "system": [{"type": "text", "text": _text(rng, 120), "cache_control": {"type": "ephemeral"}}],
                     "tools": TOOLS, "messages": [*history]}
             status, error = 200, None
