@@ -119,6 +119,20 @@ def test_c003_near_miss_whitespace_around_real_text_and_final_assistant():
     assert "C003" not in codes(p) and "C004" in codes(p)  # the final block is C004's
 
 
+def test_c003_near_miss_whitespace_beside_a_tool_call_in_an_earlier_assistant_turn_is_a_warning():
+    """A logged 200 on Haiku 4.5: models return "\n\n" before a tool call and clients send it back."""
+    p = weather(assistant(text("\n\n"), tool_use("toolu_01A")), user(tool_result("toolu_01A")))
+    fs = findings(p, "C003")
+    assert [(f.dotted, f.severity.value, f.api_error) for f in fs] == [("messages.1.content.0", "warning", None)]
+    assert "Bedrock rejects" in fs[0].message
+
+
+def test_c003_whitespace_only_assistant_turn_and_user_text_stay_errors():
+    p = weather(assistant(text(" "), text("\n")), user("go on"), assistant("ok"), user(text("  "), text("hi")))
+    assert {(f.dotted, f.severity.value) for f in findings(p, "C003")} == {
+        ("messages.1.content.0", "error"), ("messages.1.content.1", "error"), ("messages.4.content.0", "error")}
+
+
 def test_c003_fix_drops_only_whitespace():
     p = weather(assistant(tool_use("toolu_01A")), user(tool_result("toolu_01A"), text("\n\n")))
     fixed = fix_all(p, "C003", unsafe=False)
@@ -170,3 +184,41 @@ def test_c005_empty_messages_list():
 
 def test_c005_near_miss_one_message():
     assert "C005" not in codes(req(user("hi")))
+
+
+# -- C006 citations-on-user-text (judged by the API version) ---------------------------------
+
+CITE = {"type": "char_location", "cited_text": "Paris is sunny.", "document_index": 0, "document_title": "w",
+        "start_char_index": 0, "end_char_index": 15}
+OLD = {"anthropic-version": "2023-06-01"}
+NEW = {"anthropic-version": "2026-10-21"}
+
+
+def quoted_answer():
+    return req(user("Weather?"), assistant({"type": "text", "text": "Sunny.", "citations": [CITE]}),
+               user({"type": "text", "text": "You said: Sunny.", "citations": [CITE]}, text("Sure?")))
+
+
+def test_c006_citations_on_user_text_at_the_new_version():
+    for kw in ({"headers": NEW}, {}):  # logged, or the SDK's when none is logged
+        fs = findings(quoted_answer(), "C006", **kw)
+        assert [(f.dotted, f.severity.value) for f in fs] == [("messages.2.content.0.citations", "error")], kw
+        assert "rejects citations on user text (1 citation)" in fs[0].message
+
+
+def test_c006_near_miss_old_version_assistant_citations_and_empty_list():
+    assert findings(quoted_answer(), "C006", headers=OLD) == []
+    p = req(user("Weather?"), assistant({"type": "text", "text": "Sunny.", "citations": [CITE]}),
+            user({"type": "text", "text": "ok", "citations": []}))
+    assert findings(p, "C006", headers=NEW) == []
+
+
+def test_c006_accepted_without_a_logged_version_is_a_warning():
+    fs = findings(quoted_answer(), "C006", status=200, response={"type": "message", "content": []})
+    assert [f.severity.value for f in fs] == ["warning"] and "a replay with 2026-10-21 rejects" in fs[0].message
+
+
+def test_c006_fix_removes_the_citations_and_keeps_the_text():
+    fixed = fix_all(quoted_answer(), "C006", unsafe=False)
+    assert fixed["messages"][2]["content"][0] == {"type": "text", "text": "You said: Sunny."}
+    assert fixed["messages"][1]["content"][0]["citations"] == [CITE]

@@ -141,19 +141,34 @@ def test_m003_big_image_is_checked_fast():
 
 # -- M004 image-dimensions ---------------------------------------------------------------------
 
-def test_m004_over_8000_px():
-    p = req(user(text("full page:"), text("see"), image(jpeg(1280, 9000, app_len=30_000), "image/jpeg")))
+def _rejecting(block):
+    return {**block, "transformations": {"oversized_image": "error"}}
+
+
+def test_m004_over_8000_px_with_oversized_image_error():
+    p = req(user(text("full page:"), text("see"), _rejecting(image(jpeg(1280, 9000, app_len=30_000), "image/jpeg"))))
     fs = findings(p, "M004")
-    assert [f.dotted for f in fs] == ["messages.0.content.2.source.data"]
+    assert [(f.dotted, f.severity.value) for f in fs] == [("messages.0.content.2.source.data", "error")]
     assert fs[0].api_error == ("messages.0.content.2.image.source.base64.data: At least one of the image "
                                "dimensions exceed max allowed size: 8000 pixels")
 
 
+def test_m004_near_miss_over_8000_px_is_downsized_by_default():
+    """The default (oversized_image: downsize) scales the image down; a logged 200 shows it."""
+    for tf in (None, {"oversized_image": "downsize"}, {}):
+        block = image(jpeg(1280, 9000, app_len=30_000), "image/jpeg")
+        if tf is not None:
+            block = {**block, "transformations": tf}
+        fs = findings(req(user(block, text("see"))), "M004")
+        assert [(f.severity.value, f.api_error) for f in fs] == [("warning", None)], tf
+        assert "downsizes it" in fs[0].message
+
+
 def test_m004_many_image_request_limit():
-    shots = [image(png(2560, 1440)) for _ in range(21)]
+    shots = [_rejecting(image(png(2560, 1440))) for _ in range(21)]
     p = req(user(*shots, text("which screen changed?")))
     fs = findings(p, "M004")
-    assert len(fs) == 21
+    assert len(fs) == 21 and {f.severity.value for f in fs} == {"error"}
     assert fs[3].api_error == ("messages.0.content.3.image.source.base64.data: At least one of the image "
                                "dimensions exceed max allowed size for many-image requests: 2000 pixels")
 
@@ -229,3 +244,41 @@ def test_m006_garbage_gets_unsafe_note():
     f = findings(p, "M006")[0]
     assert f.fix.applicability.value == "unsafe"
     assert fix_all(p, "M006")["messages"][0]["content"][0]["type"] == "text"
+
+
+# -- M007 document-in-assistant-message (judged by the API version) ---------------------------
+
+OLD_API = {"anthropic-version": "2023-06-01"}
+NEW_API = {"anthropic-version": "2026-10-21"}
+NOTE = {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "Minutes of the call."}}
+
+
+def echoed_attachment(first_user="Summarise the minutes."):
+    return req(user(first_user), assistant(NOTE, text("Here they are.")), user("Thanks"))
+
+
+def test_m007_document_in_an_assistant_message_at_the_new_version():
+    for kw in ({"headers": NEW_API}, {}):
+        fs = findings(echoed_attachment(), "M007", **kw)
+        assert [(f.dotted, f.severity.value) for f in fs] == [("messages.1.content.0", "error")], kw
+
+
+def test_m007_near_miss_old_version_and_document_in_user_turn_or_tool_result():
+    assert findings(echoed_attachment(), "M007", headers=OLD_API) == []
+    p = req(user(NOTE, text("Summarise.")), assistant("Done."), user("Thanks"))
+    assert findings(p, "M007", headers=NEW_API) == []
+    p = req(user("Read it"), assistant(tool_use("toolu_01D", name="read", inp={})),
+            user(tool_result("toolu_01D", [NOTE])))
+    assert findings(p, "M007", headers=NEW_API) == []
+
+
+def test_m007_accepted_without_a_logged_version_is_a_warning():
+    fs = findings(echoed_attachment(), "M007", status=200, response={"type": "message", "content": []})
+    assert [f.severity.value for f in fs] == ["warning"] and "a replay with 2026-10-21 rejects" in fs[0].message
+
+
+def test_m007_fix_moves_the_document_into_the_user_turn_before_it():
+    fixed = fix_all(echoed_attachment(), "M007")
+    assert fixed["messages"][0]["content"] == [{"type": "text", "text": "Summarise the minutes."}, NOTE]
+    assert fixed["messages"][1]["content"] == [{"type": "text", "text": "Here they are."}]
+    assert "M007" not in codes(fixed)

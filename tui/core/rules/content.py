@@ -12,6 +12,7 @@ C004, whose fix (strip it) also clears the whitespace, so one fault gives one fi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 
 from tui.core.findings import Applicability, Fix, Severity, Violation
@@ -158,7 +159,11 @@ def whitespace_text_block(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     Finds text whose characters are all whitespace (spaces, newlines, tabs), in message content
     (including a string `content`) and inside `tool_result` content.  The last block of a final
-    assistant message is left to C004.
+    assistant message is left to C004.  A whitespace-only block beside other content in an
+    assistant message that is not the last message is a *warning*: the Messages API accepted it
+    there (a logged 200 on Haiku 4.5: models return `"\n\n"` before a tool call, and clients
+    send it back), but Bedrock rejects it.  Everywhere else (user turns, tool results, a message
+    of nothing but whitespace, the final assistant message) it is an error.
 
     ## Why is this bad?
     ``messages: text content blocks must contain non-whitespace text``.  Placeholders such as
@@ -180,8 +185,33 @@ def whitespace_text_block(ctx: CheckContext) -> Iterator[Violation]:
             continue
         if nested is None and _is_final_assistant(ctx, b.message) and _is_last_block(ctx, b):
             continue  # C004 reports (and strips) the end of the final assistant message
-        yield Violation(path, f"text block holds only whitespace ({text!r})"[:120], api_error=CONTENT03_TEXT,
-                        fix=_drop_text_fix(ctx, b, nested, "whitespace-only"))
+        shown = f"text block holds only whitespace ({text!r})"[:120]
+        fix = _drop_text_fix(ctx, b, nested, "whitespace-only")
+        if nested is None and _beside_content_in_earlier_assistant_turn(ctx, b):
+            yield Violation(path, shown + "; accepted beside other blocks in an earlier assistant turn, "
+                                          "but Bedrock rejects whitespace-only text", severity=Severity.WARNING,
+                            fix=fix)
+            continue
+        yield Violation(path, shown, api_error=CONTENT03_TEXT, fix=fix)
+
+
+def _beside_content_in_earlier_assistant_turn(ctx: CheckContext, b: BlockRef) -> bool:
+    """The block is in an assistant message that is not the last message and holds some other
+    block that is not whitespace-only text: what the API returned (text before a tool call) and
+    accepted back (a logged 200 on Haiku 4.5)."""
+    msgs = raw_messages(ctx)
+    if b.index is None or b.message >= len(msgs) - 1:
+        return False
+    msg = msgs[b.message]
+    content = msg.get("content") if isinstance(msg, dict) else None
+    if not isinstance(msg, dict) or msg.get("role") != "assistant" or not isinstance(content, list):
+        return False
+    for i, other in enumerate(content):
+        if i == b.index or not isinstance(other, dict):
+            continue
+        if other.get("type") != "text" or (isinstance(other.get("text"), str) and other["text"].strip()):
+            return True
+    return False
 
 
 def _is_last_block(ctx: CheckContext, b: BlockRef) -> bool:
@@ -260,3 +290,57 @@ def no_messages(ctx: CheckContext) -> Iterator[Violation]:
     """
     if ctx.request.get("messages") == [] and not ctx.partial:
         yield Violation(("messages",), "the request has no messages", api_error=CONTENT05_TEXT)
+
+
+CITATIONS_ON_USER_TEXT_REJECTED_IN = datetime.date(2026, 10, 21)
+"""shared/API_UPDATES.md, "Migration to 2026-10-21"."""
+
+
+@rule("C006", "citations-on-user-text", Severity.ERROR, fix=Applicability.SAFE, time_dependent=True)
+def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
+    """A text block in a user message carries non-empty `citations`, judged by `anthropic-version` 2026-10-21 or later.
+
+    ## What it does
+    Judges the request by the API version it is (or will be) sent with: the logged
+    `anthropic-version`, else the pinned SDK's (`2026-10-21`).  From that version on, reports a
+    top-level text block of a user message whose `citations` is a non-empty list.  Text inside a
+    `tool_result` is left alone (the guide names user-message text blocks; a tool result's
+    citations are not documented either way).  Older logged versions are not judged; a request
+    the log shows accepted with no version logged is a warning (it was sent with an older one).
+
+    ## Why is this bad?
+    The 2026-10-21 migration guide: non-empty `citations` on a text block in a user message are
+    rejected.  Clients that copy an assistant answer, citations and all, into the next user turn
+    (quote-and-reply UIs, agents that re-feed a sub-agent's answer) start failing after an SDK
+    upgrade.  The API's exact text is not in our sources.
+
+    ## Example
+    `{"role": "user", "content": [{"type": "text", "text": "You said: …", "citations": [{"type": "char_location", …}]}]}`
+
+    ## Fix
+    Remove the `citations` key: *safe* for a request that would fail as sent (the text is kept;
+    at this version the citations could not be sent at all), *unsafe* for one the log shows
+    accepted with an older version.
+    """
+    verdict = ctx.version_verdict(CITATIONS_ON_USER_TEXT_REJECTED_IN)
+    if verdict is None:
+        return
+    for role, b in ctx.all_blocks():
+        cites = b.block.get("citations")
+        if b.index is None or b.type != "text" or role != "user" or not (
+                isinstance(cites, list) and cites):
+            continue
+        path = (*b.path, "citations")
+        n = f"{len(cites)} citation{'s' * (len(cites) != 1)}"
+        if verdict == "rejected":
+            yield Violation(path, f"anthropic-version {ctx.api_version} rejects citations on user text ({n})",
+                            fix=ops.safe("remove the citations (the text is kept)", ops.remove(path)))
+        elif verdict == "accepted-unversioned":
+            yield Violation(path, f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the "
+                                  f"log has none); a replay with {ctx.api_version} rejects citations on user text",
+                            severity=Severity.WARNING,
+                            fix=ops.unsafe("remove the citations (the text is kept)", ops.remove(path)))
+        else:
+            yield Violation(path, f"the log shows citations on user text accepted with anthropic-version "
+                                  f"{ctx.api_version}, which the migration guide says rejects them: this rule's "
+                                  f"data may be stale", severity=Severity.WARNING)

@@ -104,6 +104,22 @@ class CheckContext:
         sends (which is what a replay or an export sends when the log does not say)."""
         return self.api_version_logged or apishapes.sdk_api_version()
 
+    def version_verdict(self, since: datetime.date) -> str | None:
+        """How a rule that starts at API version ``since`` judges this request.
+
+        None: the version it is judged by is older (or not a date), the rule does not apply.
+        ``"rejected"``: judged by ``since`` or later, no acceptance logged: an error.
+        ``"accepted-unversioned"``: the log shows it accepted but kept no version, so it was sent
+        with an older one; a replay with the SDK's fails: a warning.
+        ``"accepted-versioned"``: accepted with a logged version at or after ``since``: the rule's
+        data may be stale: a warning that says so."""
+        day = clock.parse_iso(self.api_version)
+        if day is None or day < since:
+            return None
+        if not self.accepted:
+            return "rejected"
+        return "accepted-versioned" if self.api_version_logged is not None else "accepted-unversioned"
+
     @cached_property
     def accepted(self) -> bool:
         """The log shows the API accepted this request: HTTP 200, or (no status logged) a

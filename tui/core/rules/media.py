@@ -21,6 +21,7 @@ streams are undercounted, so M005 can miss a long PDF but does not invent pages.
 
 from __future__ import annotations
 
+import datetime
 import re
 import struct
 import weakref
@@ -356,13 +357,18 @@ def image_dimensions_rule(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     Reads width and height from the image header (PNG, GIF, WebP, JPEG) of every base64 image
     and compares the longer side with 8000 px; when the request holds more than 20 images
-    (any source, `tool_result` content included) the limit is 2000 px.
+    (any source, `tool_result` content included) the limit is 2000 px.  The API's image
+    `transformations.oversized_image` decides the severity: `"error"` makes it an error;
+    otherwise (the default, `"downsize"`, per the SDK's `image_transformations_param.py`) the
+    API scales the image down and accepts the request, so it is a warning.
 
     ## Why is this bad?
-    The API rejects it: ``messages.7.content.2.image.source.base64.data: At least one of the
-    image dimensions exceed max allowed size: 8000 pixels``, and for many-image requests
-    ``… exceed max allowed size for many-image requests: 2000 pixels``.  Full-page screenshots
-    and agents that accumulate screenshots in history hit these.
+    With `oversized_image: "error"` the API rejects it:
+    ``messages.7.content.2.image.source.base64.data: At least one of the image dimensions
+    exceed max allowed size: 8000 pixels``, and for many-image requests ``… exceed max allowed
+    size for many-image requests: 2000 pixels``.  By default the model silently sees a smaller
+    image (small text may become unreadable), and Bedrock rejects it.  Full-page screenshots and
+    agents that accumulate screenshots in history hit these.
 
     ## Example
     A 1280 × 9000 px full-page screenshot; or 25 screenshots of 2560 × 1440.
@@ -390,8 +396,15 @@ def image_dimensions_rule(ctx: CheckContext) -> Iterator[Violation]:
             why = f"{w}x{h} px is over the {MAX_SIDE_MANY} px limit for requests with more than {MANY_IMAGES} images ({count} here)"
         else:
             continue
-        yield Violation((*ref.path, "source", "data"), f"image {why}", api_error=api,
-                        fix=_note_fix(ref, why))
+        tf = ref.block.get("transformations")
+        if isinstance(tf, dict) and tf.get("oversized_image") == "error":
+            yield Violation((*ref.path, "source", "data"), f"image {why} and transformations.oversized_image "
+                            f"is 'error'", api_error=api, fix=_note_fix(ref, why))
+            continue
+        yield Violation((*ref.path, "source", "data"),
+                        f"image {why}: the API downsizes it (oversized_image defaults to 'downsize'), so "
+                        f"the model sees fewer pixels than were sent; Bedrock and older API versions "
+                        f"reject it", severity=Severity.WARNING, fix=_note_fix(ref, why))
 
 
 def _pdf_pages(ref: MediaRef) -> int | None:
@@ -508,3 +521,70 @@ def invalid_base64_data(ctx: CheckContext) -> Iterator[Violation]:
                 fix = ops.safe(f"normalise the base64 ({', '.join(parts)})", ops.replace(path, cleaned))
         yield Violation(path, f"image data {why}", api_error=None,
                         fix=fix or _note_fix(ref, f"image data {why}"))
+
+
+DOCUMENT_IN_ASSISTANT_REJECTED_IN = datetime.date(2026, 10, 21)
+"""shared/API_UPDATES.md, "Migration to 2026-10-21"."""
+
+
+@rule("M007", "document-in-assistant-message", Severity.ERROR, fix=Applicability.UNSAFE, time_dependent=True)
+def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
+    """A `document` block sits directly in an assistant message, judged by `anthropic-version` 2026-10-21 or later.
+
+    ## What it does
+    Judges the request by the API version it is (or will be) sent with: the logged
+    `anthropic-version`, else the pinned SDK's (`2026-10-21`, what a replay or an export sends).
+    From 2026-10-21 on, reports every `document` block in the content of an assistant message
+    (a document inside a `tool_result` is a user-turn block and is not affected).  Older logged
+    versions are not judged.  The log is evidence: a request the log shows accepted with no
+    version logged was sent with an older version, so it is a warning (a replay fails).
+
+    ## Why is this bad?
+    The 2026-10-21 migration guide: a `document` block directly in an assistant message is
+    rejected.  Clients that echo a response's attachments back into the assistant turn (or
+    converters that map an assistant "file" part to a document) start failing after an SDK
+    upgrade.  The API's exact text is not in our sources.
+
+    ## Example
+    `{"role": "assistant", "content": [{"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "…"}}]}`
+
+    ## Fix
+    *Unsafe*: move the document to the end of the user message before it (the model then reads
+    it as user input, one turn earlier); with no user message before it, drop the block.
+    """
+    verdict = ctx.version_verdict(DOCUMENT_IN_ASSISTANT_REJECTED_IN)
+    if verdict is None:
+        return
+    msgs = ctx.request["messages"]
+    for b in cached_blocks(ctx):
+        if b.index is None or b.type != "document" or ctx.role(b.message) != "assistant":
+            continue
+        fix = _move_to_previous_user_fix(ctx, msgs, b.message, b.index)
+        if verdict == "rejected":
+            yield Violation(b.path, f"anthropic-version {ctx.api_version} rejects a document block directly in an "
+                                    f"assistant message", fix=fix)
+        elif verdict == "accepted-unversioned":
+            yield Violation(b.path, f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the "
+                                    f"log has none); a replay with {ctx.api_version} rejects a document in an "
+                                    f"assistant message", severity=Severity.WARNING, fix=fix)
+        else:
+            yield Violation(b.path, f"the log shows a document in an assistant message accepted with anthropic-version "
+                                    f"{ctx.api_version}, which the migration guide says rejects it: this rule's data "
+                                    f"may be stale", severity=Severity.WARNING)
+
+
+
+def _move_to_previous_user_fix(ctx: CheckContext, msgs: list[Any], m: int, i: int) -> Fix:
+    block = msgs[m]["content"][i]
+    prev = msgs[m - 1] if m > 0 else None
+    if isinstance(prev, dict) and ctx.role(m - 1) == "user":
+        content = prev.get("content")
+        if isinstance(content, list):
+            return ops.unsafe("move the document to the end of the user message before it",
+                              ops.remove(("messages", m, "content", i)),
+                              ops.add(("messages", m - 1, "content", "-"), block))
+        if isinstance(content, str):
+            return ops.unsafe("move the document to the end of the user message before it",
+                              ops.remove(("messages", m, "content", i)),
+                              ops.replace(("messages", m - 1, "content"), [{"type": "text", "text": content}, block]))
+    return ops.unsafe("drop the document block (no user message before it)", ops.remove(("messages", m, "content", i)))

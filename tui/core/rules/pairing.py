@@ -380,12 +380,18 @@ def duplicate_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
     """The same `tool_use` id appears more than once in the request.
 
     ## What it does
-    Finds `tool_use` ids used by an earlier `tool_use` block, in the same message or any
-    earlier one.
+    Finds `tool_use` ids used by an earlier `tool_use` block.  Twice in one assistant turn, or
+    reused in a later turn where either use lacks its own `tool_result` in the user turn right
+    after it, is an error: the results cannot be told apart.  Reused in a later assistant turn
+    with each use answered in its own next turn is a *warning*: the Messages API accepted that (a
+    logged 200), but gateways and clients that index calls by id (Bedrock Converse, LiteLLM's
+    call maps) may mix the results up.
 
     ## Why is this bad?
-    Per-response counters (`call_0`) and clients that re-merge earlier turns produce them; every
-    backend rejects them: ``messages.3.content.1: `tool_use` ids must be unique``.
+    Per-response counters (`call_0`) and clients that re-merge earlier turns produce them; the
+    API rejects them where it cannot pair each use with its result:
+    ``messages.3.content.1: `tool_use` ids must be unique`` (seen on Anthropic, Bedrock, Vertex
+    and Azure).
 
     ## Example
     Two turns that both call `{"type": "tool_use", "id": "call_0", …}`.
@@ -394,17 +400,22 @@ def duplicate_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
     *Safe*: give the later duplicate a fresh id and rename its `tool_result` (in the turn right
     after it) the same way.
     """
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # id → the turn of its first use
     all_ids = {b.block["id"] for _, b in ctx.all_blocks()
                if b.type == "tool_use" and isinstance(b.block.get("id"), str)}
     for t, turn in enumerate(ctx.turns):
         if turn.role != "assistant":
             continue
+        in_turn: set[str] = set()
         for b in _tool_uses(turn):
             tid = b.block["id"]
             if tid not in seen:
-                seen.add(tid)
+                seen[tid] = t
+                in_turn.add(tid)
                 continue
+            own_results = tid not in in_turn and _answered_next(ctx, seen[tid], tid) and _answered_next(ctx, t, tid)
+            in_turn.add(tid)
+            seen[tid] = t
             n = 2
             while f"{tid}_{n}" in all_ids:
                 n += 1
@@ -416,12 +427,26 @@ def duplicate_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
                     if _result_id(r) == tid:
                         fix_ops.append(ops.replace((*r.path, "tool_use_id"), new))
                         break
+            fix = ops.safe(f"rename the duplicate {tid} to {new} (and its tool_result)", *fix_ops)
+            if own_results:
+                yield Violation(
+                    b.path,
+                    f"tool_use id {tid} is reused from an earlier turn; each use has its own tool_result, "
+                    f"which the Messages API accepts, but gateways that index calls by id may not",
+                    severity=Severity.WARNING, fix=fix)
+                continue
             yield Violation(
                 b.path,
                 f"tool_use id {tid} is already used by an earlier tool_use",
                 api_error=f"{'.'.join(map(str, b.path))}: `tool_use` ids must be unique",
-                fix=ops.safe(f"rename the duplicate {tid} to {new} (and its tool_result)", *fix_ops),
+                fix=fix,
             )
+
+
+def _answered_next(ctx: CheckContext, t: int, tid: str) -> bool:
+    """The user turn right after assistant turn ``t`` holds a tool_result for ``tid``."""
+    nxt = ctx.turns[t + 1] if t + 1 < len(ctx.turns) else None
+    return nxt is not None and nxt.role == "user" and any(_result_id(r) == tid for r in _results(nxt))
 
 
 @rule("P006", "tool-block-in-wrong-role", Severity.ERROR, references=("ORDER-06",),
