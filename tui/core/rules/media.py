@@ -555,7 +555,9 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
     verdict = ctx.version_verdict(DOCUMENT_IN_ASSISTANT_REJECTED_IN)
     if verdict is None:
         return
-    msgs = ctx.request["messages"]
+    msgs = ctx.request.get("messages")
+    if not isinstance(msgs, list):
+        return
     for b in cached_blocks(ctx):
         if b.index is None or b.type != "document" or ctx.role(b.message) != "assistant":
             continue
