@@ -90,9 +90,9 @@ def test_bare_openai_messages_array(tmp_path):
 
 def test_chat_pair_loads_with_timing_status_and_redacted_headers():
     _, [ex], _ = load_all(SAMPLES / "openai-chat-pair.json")
-    assert (ex.format, ex.dialect, ex.status) == ("openai-pair", "openai-chat", 200)
+    assert (ex.format, ex.dialect, ex.status) == ("openai-pair", "openai-chat", 400)
     assert ex.request["model"] == "gpt-4.1" and len(ex.request["messages"]) == 5
-    assert ex.response["choices"][0]["message"]["content"].startswith("Cart.total() returns")
+    assert ex.response is None and ex.error["error"]["message"].startswith("An assistant message with 'tool_calls'")
     assert (ex.started_at, ex.duration_ms) == ("2025-10-16T10:54:09.528Z", 1874.2)
     assert ex.request_id == "req_5f0c2b9e8a7d4e61b3c0a9f7d2e1c4b8"
     assert ex.headers["authorization"].startswith("Bearer sk-proj-…[REDACTED]")
