@@ -78,7 +78,7 @@ def _is_messages(v: Any) -> bool:
 
 def _is_responses_items(v: Any) -> bool:
     return isinstance(v, list) and bool(v) and all(isinstance(m, dict) for m in v) and any(
-        m.get("type") in _RESPONSES_ITEMS or (m.get("type") == "message" and "role" in m) for m in v)
+        (isinstance(m.get("type"), str) and m["type"] in _RESPONSES_ITEMS) or (m.get("type") == "message" and "role" in m) for m in v)
 
 
 def _unwrap(inp: Any) -> Any:

@@ -87,13 +87,16 @@ def chat_signals(body: dict[str, Any]) -> tuple[bool, bool]:
     for m in messages[:_SCAN_LIMIT] if isinstance(messages, list) else ():
         if not isinstance(m, dict):
             continue
-        openai |= m.get("role") in OPENAI_ONLY_ROLES or "tool_calls" in m or "tool_call_id" in m
+        role = m.get("role")
+        openai |= (isinstance(role, str) and role in OPENAI_ONLY_ROLES) or "tool_calls" in m or "tool_call_id" in m
         content = m.get("content")
         if isinstance(content, list):
             for part in content:
                 if not isinstance(part, dict):
                     continue
                 kind = part.get("type")
+                if not isinstance(kind, str):  # a wrong-typed tag ({} or []) is the rules' to report
+                    continue
                 openai |= kind in OPENAI_ONLY_PARTS
                 anthropic |= kind in ANTHROPIC_ONLY_BLOCKS or (kind == "image" and "source" in part)
     return openai, anthropic
