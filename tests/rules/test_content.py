@@ -133,6 +133,12 @@ def test_c003_whitespace_only_assistant_turn_and_user_text_stay_errors():
         ("messages.1.content.0", "error"), ("messages.1.content.1", "error"), ("messages.4.content.0", "error")}
 
 
+def test_c003_whitespace_beside_content_in_the_final_assistant_message_stays_an_error():
+    p = req(user("hi"), assistant(text("\n\n"), text("Sure")))
+    fs = findings(p, "C003")
+    assert [(f.dotted, f.severity.value, f.api_error) for f in fs] == [("messages.1.content.0", "error", TEXT03)]
+
+
 def test_c003_fix_drops_only_whitespace():
     p = weather(assistant(tool_use("toolu_01A")), user(tool_result("toolu_01A"), text("\n\n")))
     fixed = fix_all(p, "C003", unsafe=False)
@@ -218,7 +224,24 @@ def test_c006_accepted_without_a_logged_version_is_a_warning():
     assert [f.severity.value for f in fs] == ["warning"] and "a replay with 2026-10-21 rejects" in fs[0].message
 
 
+def test_c006_near_miss_not_a_date_version_and_tool_result_text():
+    assert findings(quoted_answer(), "C006", headers={"anthropic-version": "latest"}) == []
+    inner = {"type": "text", "text": "from the doc", "citations": [CITE]}
+    p = req(user("Read it"), assistant(tool_use("toolu_01R", name="read", inp={})),
+            user(tool_result("toolu_01R", [inner])))
+    assert findings(p, "C006", headers=NEW) == []
+
+
+def test_c006_accepted_with_the_new_version_logged_questions_the_rule():
+    fs = findings(quoted_answer(), "C006", headers=NEW, status=200, response={"type": "message", "content": []})
+    assert [(f.severity.value, f.fix) for f in fs] == [("warning", None)]
+    assert "this rule's data may be stale" in fs[0].message
+
+
 def test_c006_fix_removes_the_citations_and_keeps_the_text():
-    fixed = fix_all(quoted_answer(), "C006", unsafe=False)
+    [f] = findings(quoted_answer(), "C006")
+    assert f.fix.applicability.value == "unsafe"  # the citation metadata is lost
+    fixed = fix_all(quoted_answer(), "C006")
     assert fixed["messages"][2]["content"][0] == {"type": "text", "text": "You said: Sunny."}
     assert fixed["messages"][1]["content"][0]["citations"] == [CITE]
+    assert "C006" not in codes(fixed)

@@ -173,6 +173,13 @@ def test_m004_many_image_request_limit():
                                "dimensions exceed max allowed size for many-image requests: 2000 pixels")
 
 
+def test_m004_many_image_request_without_error_transformation_is_a_warning():
+    p = req(user(*[image(png(2560, 1440)) for _ in range(21)], text("which screen changed?")))
+    fs = findings(p, "M004")
+    assert len(fs) == 21 and {(f.severity.value, f.api_error) for f in fs} == {("warning", None)}
+    assert "2000 px limit for requests with more than 20 images (21 here)" in fs[0].message
+
+
 def test_m004_near_miss_20_large_images_or_8000_exactly():
     p = req(user(*[image(png(2560, 1440)) for _ in range(20)], text("ok")))
     assert "M004" not in codes(p)
@@ -275,6 +282,32 @@ def test_m007_near_miss_old_version_and_document_in_user_turn_or_tool_result():
 def test_m007_accepted_without_a_logged_version_is_a_warning():
     fs = findings(echoed_attachment(), "M007", status=200, response={"type": "message", "content": []})
     assert [f.severity.value for f in fs] == ["warning"] and "a replay with 2026-10-21 rejects" in fs[0].message
+
+
+def test_m007_near_miss_version_that_is_not_a_date():
+    assert findings(echoed_attachment(), "M007", headers={"anthropic-version": "latest"}) == []
+
+
+def test_m007_accepted_with_the_new_version_logged_questions_the_rule():
+    fs = findings(echoed_attachment(), "M007", headers=NEW_API, status=200,
+                  response={"type": "message", "content": []})
+    assert [(f.severity.value, f.fix) for f in fs] == [("warning", None)]
+    assert "this rule's data may be stale" in fs[0].message
+
+
+def test_m007_fix_of_a_document_only_assistant_turn_merges_the_user_turns():
+    p = req(user("Summarise the minutes."), assistant(NOTE), user("Thanks"))
+    [f] = findings(p, "M007")
+    assert f.fix.applicability.value == "unsafe"
+    fixed = fix_all(p, "M007")
+    assert fixed["messages"] == [user(text("Summarise the minutes."), NOTE, text("Thanks"))]
+    assert findings(fixed) == []
+
+
+def test_m007_fix_without_a_user_turn_before_it_drops_the_document():
+    p = req(assistant(NOTE, text("Here they are.")), user("Thanks"))
+    fixed = fix_all(p, "M007")
+    assert fixed["messages"][0] == assistant(text("Here they are."))
 
 
 def test_m007_fix_moves_the_document_into_the_user_turn_before_it():

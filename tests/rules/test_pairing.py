@@ -157,6 +157,7 @@ def test_p005_duplicate_id_within_one_turn_is_an_error():
     fs = findings(p, "P005")
     assert [(f.dotted, f.severity.value) for f in fs] == [("messages.1.content.1", "error")]
     assert fs[0].api_error == "messages.1.content.1: `tool_use` ids must be unique"
+    assert "already used in this assistant turn (at messages.1.content.0)" in fs[0].message
 
 
 def test_p005_reuse_across_turns_without_its_own_result_is_an_error():
@@ -165,15 +166,22 @@ def test_p005_reuse_across_turns_without_its_own_result_is_an_error():
     fs = findings(p, "P005")
     assert [(f.dotted, f.severity.value) for f in fs] == [("messages.3.content.0", "error")]
     assert fs[0].api_error == "messages.3.content.0: `tool_use` ids must be unique"
+    assert "reused from messages.1.content.0" in fs[0].message
 
 
-def test_p005_near_miss_reuse_across_turns_each_answered_is_only_a_warning():
+def test_p005_reuse_when_the_earlier_use_was_not_answered_in_its_next_turn_is_an_error():
+    p = convo(assistant(tool_use("call_0")), user("skip it"),
+              assistant(tool_use("call_0")), user(tool_result("call_0")))
+    assert [f.dotted for f in findings(p, "P005")] == ["messages.3.content.0"]
+
+
+def test_p005_near_miss_reuse_across_turns_each_answered_is_not_reported():
     """A logged 200: the API accepts an id reused in a later turn when each use has its result."""
     p = convo(assistant(tool_use("call_0")), user(tool_result("call_0")),
-              assistant(tool_use("call_0")), user(tool_result("call_0")))
-    fs = findings(p, "P005")
-    assert [(f.dotted, f.severity.value, f.api_error) for f in fs] == [("messages.3.content.0", "warning", None)]
-    assert "each use has its own tool_result" in fs[0].message
+              assistant(tool_use("call_0")), user(tool_result("call_0")),
+              assistant(text("again"), tool_use("call_0")), user(tool_result("call_0")))
+    assert findings(p, "P005") == []
+    assert findings(p, "P005", status=200, response={"type": "message", "content": []}) == []
 
 
 def test_p005_near_miss_distinct_ids():
@@ -182,12 +190,25 @@ def test_p005_near_miss_distinct_ids():
     assert "P005" not in codes(p)
 
 
-def test_p005_fix_renames_call_and_its_result():
-    p = convo(assistant(tool_use("call_0")), user(tool_result("call_0")),
-              assistant(tool_use("call_0")), user(tool_result("call_0")))
+def test_p005_fix_renames_the_duplicate_call_and_its_own_result():
+    p = convo(assistant(tool_use("call_0"), tool_use("call_0")),
+              user(tool_result("call_0", "a"), tool_result("call_0", "b")))
     fixed = fix_all(p, "P005", unsafe=False)
-    assert fixed["messages"][3]["content"][0]["id"] == "call_0_2"
-    assert fixed["messages"][4]["content"][0]["tool_use_id"] == "call_0_2"
+    assert [b["id"] for b in fixed["messages"][1]["content"]] == ["call_0", "call_0_2"]
+    assert [(b["tool_use_id"], b["content"]) for b in fixed["messages"][2]["content"]] == [
+        ("call_0", "a"), ("call_0_2", "b")]
+    assert findings(fixed) == []
+
+
+def test_p005_fix_gives_each_of_three_duplicates_its_own_id():
+    p = convo(assistant(tool_use("call_0"), tool_use("call_0"), tool_use("call_0")),
+              user(tool_result("call_0", "a"), tool_result("call_0", "b"), tool_result("call_0", "c")))
+    fs = findings(p, "P005")
+    assert [f.dotted for f in fs] == ["messages.1.content.1", "messages.1.content.2"]
+    assert [f.fix.title for f in fs] == ["rename the duplicate call_0 to call_0_2 (and its tool_result)",
+                                         "rename the duplicate call_0 to call_0_3 (and its tool_result)"]
+    fixed = fix_all(p, "P005", unsafe=False)
+    assert [b["tool_use_id"] for b in fixed["messages"][2]["content"]] == ["call_0", "call_0_2", "call_0_3"]
     assert findings(fixed) == []
 
 

@@ -160,10 +160,13 @@ def whitespace_text_block(ctx: CheckContext) -> Iterator[Violation]:
     Finds text whose characters are all whitespace (spaces, newlines, tabs), in message content
     (including a string `content`) and inside `tool_result` content.  The last block of a final
     assistant message is left to C004.  A whitespace-only block beside other content in an
-    assistant message that is not the last message is a *warning*: the Messages API accepted it
-    there (a logged 200 on Haiku 4.5: models return `"\n\n"` before a tool call, and clients
-    send it back), but Bedrock rejects it.  Everywhere else (user turns, tool results, a message
-    of nothing but whitespace, the final assistant message) it is an error.
+    assistant message that is not the last message is a *warning*, not an error: the Messages
+    API accepted it there (a logged 200 on Haiku 4.5: models return `"\n\n"` before a tool
+    call, and clients send it back; shared/API_UPDATES.md), but Bedrock rejects whitespace-only
+    text (NousResearch/hermes-agent#41985, API_RULES.md CONTENT-03), so the same history fails
+    there.  Everywhere else the API's documented rejection stands and it is an error: user
+    turns, `tool_result` content, a message of nothing but whitespace (string content or only
+    whitespace blocks), and any block of the final assistant message (its last block is C004's).
 
     ## Why is this bad?
     ``messages: text content blocks must contain non-whitespace text``.  Placeholders such as
@@ -293,10 +296,11 @@ def no_messages(ctx: CheckContext) -> Iterator[Violation]:
 
 
 CITATIONS_ON_USER_TEXT_REJECTED_IN = datetime.date(2026, 10, 21)
-"""shared/API_UPDATES.md, "Migration to 2026-10-21"."""
+"""shared/API_UPDATES.md, "Migration to 2026-10-21"; https://platform.claude.com/docs/en/api/migration-2026-10-21
+(breaking changes, Messages API); the version the pinned SDK sends (anthropic/_constants.py)."""
 
 
-@rule("C006", "citations-on-user-text", Severity.ERROR, fix=Applicability.SAFE, time_dependent=True)
+@rule("C006", "citations-on-user-text", Severity.ERROR, fix=Applicability.UNSAFE, time_dependent=True)
 def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
     """A text block in a user message carries non-empty `citations`, judged by `anthropic-version` 2026-10-21 or later.
 
@@ -305,22 +309,28 @@ def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
     `anthropic-version`, else the pinned SDK's (`2026-10-21`).  From that version on, reports a
     top-level text block of a user message whose `citations` is a non-empty list.  Text inside a
     `tool_result` is left alone (the guide names user-message text blocks; a tool result's
-    citations are not documented either way).  Older logged versions are not judged; a request
-    the log shows accepted with no version logged is a warning (it was sent with an older one).
+    citations are not documented either way).  Older logged versions (`2023-06-01`) and a
+    logged version that is not a `YYYY-MM-DD` date are not judged.  The log is evidence: a
+    request the log shows accepted with no version logged is a warning (it was sent with an
+    older one; a replay fails), and one accepted *with* 2026-10-21 or later is a warning that
+    this rule's data may be stale.
 
     ## Why is this bad?
-    The 2026-10-21 migration guide: non-empty `citations` on a text block in a user message are
-    rejected.  Clients that copy an assistant answer, citations and all, into the next user turn
+    The 2026-10-21 migration guide (platform.claude.com/docs/en/api/migration-2026-10-21, also
+    in token counting and in batches created with that version): non-empty `citations` on a
+    text block in a user message are rejected.  Clients that copy an assistant answer, citations and all, into the next user turn
     (quote-and-reply UIs, agents that re-feed a sub-agent's answer) start failing after an SDK
-    upgrade.  The API's exact text is not in our sources.
+    upgrade.  The API's exact error text is not in our sources, so the finding carries no
+    `api_error` (and no logged error maps to it).
 
     ## Example
     `{"role": "user", "content": [{"type": "text", "text": "You said: …", "citations": [{"type": "char_location", …}]}]}`
 
     ## Fix
-    Remove the `citations` key: *safe* for a request that would fail as sent (the text is kept;
-    at this version the citations could not be sent at all), *unsafe* for one the log shows
-    accepted with an older version.
+    *Unsafe*: remove the `citations` key.  The text is kept, but the citation metadata (which
+    document and span the quote came from) is lost; to keep it, put the quoted passage in the
+    text itself or send the cited document again.  No fix when the log shows the citations
+    accepted at 2026-10-21 or later (the finding then questions this rule, not the request).
     """
     verdict = ctx.version_verdict(CITATIONS_ON_USER_TEXT_REJECTED_IN)
     if verdict is None:
@@ -334,7 +344,7 @@ def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
         n = f"{len(cites)} citation{'s' * (len(cites) != 1)}"
         if verdict == "rejected":
             yield Violation(path, f"anthropic-version {ctx.api_version} rejects citations on user text ({n})",
-                            fix=ops.safe("remove the citations (the text is kept)", ops.remove(path)))
+                            fix=ops.unsafe("remove the citations (the text is kept)", ops.remove(path)))
         elif verdict == "accepted-unversioned":
             yield Violation(path, f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the "
                                   f"log has none); a replay with {ctx.api_version} rejects citations on user text",

@@ -38,6 +38,7 @@ from tui.core.paths import Path
 from tui.core.repair import ops
 from tui.core.rules.context import BlockRef, CheckContext
 from tui.core.rules.registry import rule
+from tui.core.rules.roles import content_blocks, drop_message_ops, is_plain_message, role_of
 
 MAX_IMAGE_BASE64 = 5_242_880
 MAX_SIDE = 8000
@@ -357,25 +358,31 @@ def image_dimensions_rule(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     Reads width and height from the image header (PNG, GIF, WebP, JPEG) of every base64 image
     and compares the longer side with 8000 px; when the request holds more than 20 images
-    (any source, `tool_result` content included) the limit is 2000 px.  The API's image
-    `transformations.oversized_image` decides the severity: `"error"` makes it an error;
-    otherwise (the default, `"downsize"`, per the SDK's `image_transformations_param.py`) the
-    API scales the image down and accepts the request, so it is a warning.
+    (any source, `tool_result` content included) the limit is 2000 px.  The image block's own
+    `transformations.oversized_image` (SDK: `types/image_block_param.py`,
+    `types/image_transformations_param.py`) decides the severity.  `"error"`: the API rejects
+    the request, an error.  Absent, `{}` or `"downsize"` (the default): the API scales the
+    image down to fit and accepts the request (a logged 200 on Sonnet 4.6), so it is a
+    warning that the model sees a smaller image than was sent.
 
     ## Why is this bad?
-    With `oversized_image: "error"` the API rejects it:
-    ``messages.7.content.2.image.source.base64.data: At least one of the image dimensions
-    exceed max allowed size: 8000 pixels``, and for many-image requests ``… exceed max allowed
-    size for many-image requests: 2000 pixels``.  By default the model silently sees a smaller
-    image (small text may become unreadable), and Bedrock rejects it.  Full-page screenshots and
-    agents that accumulate screenshots in history hit these.
+    With `oversized_image: "error"` the API rejects it with a 400 naming the image's dimensions
+    and the largest that fit (SDK docstring).  The recorded wording (API_RULES.md MEDIA-04,
+    from before `transformations` existed) is ``messages.7.content.2.image.source.base64.data:
+    At least one of the image dimensions exceed max allowed size: 8000 pixels``, and for
+    many-image requests ``… exceed max allowed size for many-image requests: 2000 pixels``; the
+    finding quotes it.  By default the model silently sees a smaller image than was sent
+    ("changes the dimensions the model observes without telling you", SDK docstring): fine
+    print in a full-page screenshot may become unreadable.  Full-page screenshots and agents
+    that accumulate screenshots in history hit these.
 
     ## Example
     A 1280 × 9000 px full-page screenshot; or 25 screenshots of 2560 × 1440.
 
     ## Fix
-    Downscale the image: not done automatically (it needs an image library and changes the
-    image).  The *unsafe* fix replaces the image with a text note.
+    Downscale or crop the image yourself (not done automatically: it needs an image library and
+    changes the image), or split a tall screenshot into several.  The *unsafe* fix replaces the
+    image with a text note.
     """
     infos = image_infos(ctx)
     count = image_count(ctx)
@@ -402,9 +409,9 @@ def image_dimensions_rule(ctx: CheckContext) -> Iterator[Violation]:
                             f"is 'error'", api_error=api, fix=_note_fix(ref, why))
             continue
         yield Violation((*ref.path, "source", "data"),
-                        f"image {why}: the API downsizes it (oversized_image defaults to 'downsize'), so "
-                        f"the model sees fewer pixels than were sent; Bedrock and older API versions "
-                        f"reject it", severity=Severity.WARNING, fix=_note_fix(ref, why))
+                        f"image {why}: the API downsizes it to fit (transformations.oversized_image defaults to "
+                        f"'downsize'), so the model sees a smaller image than was sent; set it to 'error' to be "
+                        f"rejected instead", severity=Severity.WARNING, fix=_note_fix(ref, why))
 
 
 def _pdf_pages(ref: MediaRef) -> int | None:
@@ -524,7 +531,9 @@ def invalid_base64_data(ctx: CheckContext) -> Iterator[Violation]:
 
 
 DOCUMENT_IN_ASSISTANT_REJECTED_IN = datetime.date(2026, 10, 21)
-"""shared/API_UPDATES.md, "Migration to 2026-10-21"."""
+"""shared/API_UPDATES.md, "Migration to 2026-10-21"; https://platform.claude.com/docs/en/api/migration-2026-10-21
+("Document blocks in assistant messages return an error"); the version the pinned SDK sends
+(anthropic/_constants.py)."""
 
 
 @rule("M007", "document-in-assistant-message", Severity.ERROR, fix=Applicability.UNSAFE, time_dependent=True)
@@ -536,21 +545,28 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
     `anthropic-version`, else the pinned SDK's (`2026-10-21`, what a replay or an export sends).
     From 2026-10-21 on, reports every `document` block in the content of an assistant message
     (a document inside a `tool_result` is a user-turn block and is not affected).  Older logged
-    versions are not judged.  The log is evidence: a request the log shows accepted with no
-    version logged was sent with an older version, so it is a warning (a replay fails).
+    versions (`2023-06-01`) and a logged version that is not a `YYYY-MM-DD` date are not
+    judged.  The log is evidence: a request the log shows accepted with no version logged was
+    sent with an older version, so it is a warning (a replay fails); one accepted *with*
+    2026-10-21 or later is a warning that this rule's data may be stale.
 
     ## Why is this bad?
-    The 2026-10-21 migration guide: a `document` block directly in an assistant message is
-    rejected.  Clients that echo a response's attachments back into the assistant turn (or
+    The 2026-10-21 migration guide (platform.claude.com/docs/en/api/migration-2026-10-21; it
+    applies to messages, token counting and batches created with that version): a `document`
+    block directly in an assistant message is rejected.  Clients that echo a response's attachments back into the assistant turn (or
     converters that map an assistant "file" part to a document) start failing after an SDK
-    upgrade.  The API's exact text is not in our sources.
+    upgrade.  The API's exact error text is not in our sources, so the finding carries no
+    `api_error` (and no logged error maps to it).
 
     ## Example
     `{"role": "assistant", "content": [{"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "…"}}]}`
 
     ## Fix
     *Unsafe*: move the document to the end of the user message before it (the model then reads
-    it as user input, one turn earlier); with no user message before it, drop the block.
+    it as user input, one turn earlier).  When it was the assistant message's only block, that
+    emptied message is dropped and the user turns around it are merged.  With no user message
+    before it, the block is dropped (the document is lost).  No fix when the log shows it
+    accepted at 2026-10-21 or later.
     """
     verdict = ctx.version_verdict(DOCUMENT_IN_ASSISTANT_REJECTED_IN)
     if verdict is None:
@@ -576,17 +592,36 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
 
 
 
-def _move_to_previous_user_fix(ctx: CheckContext, msgs: list[Any], m: int, i: int) -> Fix:
-    block = msgs[m]["content"][i]
+def _move_to_previous_user_fix(ctx: CheckContext, msgs: list[Any], m: int, i: int) -> Fix | None:
+    """Move ``messages[m].content[i]`` (a document) to the end of the user message before it.
+
+    When the document is the assistant message's only block, the emptied message goes too (an
+    empty message is C001's error), and the user messages on either side are merged into one
+    turn, as the API would merge them.  With no user message before it the block is dropped
+    (and the message with it when nothing else is left)."""
+    content = msgs[m]["content"]
+    block = content[i]
+    alone = len(content) == 1
     prev = msgs[m - 1] if m > 0 else None
-    if isinstance(prev, dict) and ctx.role(m - 1) == "user":
-        content = prev.get("content")
-        if isinstance(content, list):
-            return ops.unsafe("move the document to the end of the user message before it",
-                              ops.remove(("messages", m, "content", i)),
-                              ops.add(("messages", m - 1, "content", "-"), block))
-        if isinstance(content, str):
-            return ops.unsafe("move the document to the end of the user message before it",
-                              ops.remove(("messages", m, "content", i)),
-                              ops.replace(("messages", m - 1, "content"), [{"type": "text", "text": content}, block]))
-    return ops.unsafe("drop the document block (no user message before it)", ops.remove(("messages", m, "content", i)))
+    prev_blocks = content_blocks(prev.get("content")) if isinstance(prev, dict) else None
+    if role_of(prev) == "user" and prev_blocks is not None:
+        title = "move the document to the end of the user message before it"
+        if not alone:
+            return ops.unsafe(title, ops.remove(("messages", m, "content", i)),
+                              ops.replace(("messages", m - 1, "content"), [*prev_blocks, block]))
+        nxt = msgs[m + 1] if m + 1 < len(msgs) else None
+        if role_of(nxt) == "user" and is_plain_message(nxt) and is_plain_message(prev):
+            return ops.unsafe(title + " (and drop the emptied assistant message, merging the user turns around it)",
+                              ops.replace(("messages", m - 1, "content"),
+                                          [*prev_blocks, block, *(content_blocks(nxt["content"]) or [])]),
+                              ops.remove(("messages", m + 1)), ops.remove(("messages", m)))
+        return ops.unsafe(title + " (and drop the emptied assistant message)",
+                          ops.replace(("messages", m - 1, "content"), [*prev_blocks, block]),
+                          ops.remove(("messages", m)))
+    if not alone:
+        return ops.unsafe("drop the document block (no user message before it)", ops.remove(("messages", m, "content", i)))
+    dropped = drop_message_ops(ctx, m)
+    if dropped is None:
+        return None
+    return ops.unsafe("drop the assistant message: its only content is the document (no user message before it)",
+                      *dropped[0])

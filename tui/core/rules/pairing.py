@@ -377,69 +377,71 @@ def tool_result_order(ctx: CheckContext) -> Iterator[Violation]:
 @rule("P005", "duplicate-tool-use-id", Severity.ERROR, references=("ORDER-05",),
       fix=Applicability.SAFE)
 def duplicate_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
-    """The same `tool_use` id appears more than once in the request.
+    """The same `tool_use` id is used where the API cannot tell its results apart.
 
     ## What it does
-    Finds `tool_use` ids used by an earlier `tool_use` block.  Twice in one assistant turn, or
-    reused in a later turn where either use lacks its own `tool_result` in the user turn right
-    after it, is an error: the results cannot be told apart.  Reused in a later assistant turn
-    with each use answered in its own next turn is a *warning*: the Messages API accepted that (a
-    logged 200), but gateways and clients that index calls by id (Bedrock Converse, LiteLLM's
-    call maps) may mix the results up.
+    Finds a `tool_use` whose id an earlier `tool_use` already has, in the cases the API rejects:
+    twice in one assistant turn, or reused in a later assistant turn where the earlier use or
+    this one has no `tool_result` of that id in the user turn right after it.  An id reused in
+    a later assistant turn with each use answered in its own next user turn is *not* reported:
+    the Messages API accepts it (a logged 200 on Haiku 4.5; shared/API_UPDATES.md, "Recorded
+    traffic shows the API accepting … a tool_use id reused in a later assistant turn, each
+    with its own result"), since each result is paired with the call right before it.
 
     ## Why is this bad?
-    Per-response counters (`call_0`) and clients that re-merge earlier turns produce them; the
-    API rejects them where it cannot pair each use with its result:
-    ``messages.3.content.1: `tool_use` ids must be unique`` (seen on Anthropic, Bedrock, Vertex
-    and Azure).
+    The API pairs a `tool_result` with a `tool_use` by id; with two calls of one id in a turn,
+    or a call whose result sits elsewhere, the pairing is ambiguous and the request is rejected:
+    ``messages.3.content.1: `tool_use` ids must be unique`` (API_RULES.md ORDER-05; seen on
+    Anthropic, Bedrock, Vertex and Azure).  Per-response counters (`call_0`) and clients that
+    re-merge earlier turns produce them.
 
     ## Example
-    Two turns that both call `{"type": "tool_use", "id": "call_0", …}`.
+    ```json
+    {"role": "assistant", "content": [{"type": "tool_use", "id": "call_0", "name": "a", "input": {}},
+                                      {"type": "tool_use", "id": "call_0", "name": "b", "input": {}}]}
+    ```
 
     ## Fix
-    *Safe*: give the later duplicate a fresh id and rename its `tool_result` (in the turn right
-    after it) the same way.
+    *Safe*: give the duplicate a fresh id (`call_0_2`) and rename its `tool_result` in the
+    user turn right after it the same way (within one turn, the result in the same position
+    among that id's results: the second `call_0` result for the second `call_0` call).
     """
-    seen: dict[str, int] = {}  # id → the turn of its first use
-    all_ids = {b.block["id"] for _, b in ctx.all_blocks()
-               if b.type == "tool_use" and isinstance(b.block.get("id"), str)}
+    last_use: dict[str, tuple[int, Path]] = {}  # id → (assistant turn, path) of its latest use
+    taken = {b.block["id"] for _, b in ctx.all_blocks()
+             if b.type == "tool_use" and isinstance(b.block.get("id"), str)}
     for t, turn in enumerate(ctx.turns):
         if turn.role != "assistant":
             continue
-        in_turn: set[str] = set()
+        in_turn: dict[str, int] = {}  # id → uses so far in this turn
         for b in _tool_uses(turn):
             tid = b.block["id"]
-            if tid not in seen:
-                seen[tid] = t
-                in_turn.add(tid)
-                continue
-            own_results = tid not in in_turn and _answered_next(ctx, seen[tid], tid) and _answered_next(ctx, t, tid)
-            in_turn.add(tid)
-            seen[tid] = t
+            k = in_turn.get(tid, 0)
+            in_turn[tid] = k + 1
+            earlier = last_use.get(tid)
+            last_use[tid] = (t, b.path)
+            if earlier is None or (k == 0 and _answered_next(ctx, earlier[0], tid) and _answered_next(ctx, t, tid)):
+                continue  # first use, or a reuse in a later turn with each use answered in its own next turn
             n = 2
-            while f"{tid}_{n}" in all_ids:
+            while f"{tid}_{n}" in taken:
                 n += 1
             new = f"{tid}_{n}"
+            taken.add(new)
             fix_ops = [ops.replace((*b.path, "id"), new)]
             nxt = ctx.turns[t + 1] if t + 1 < len(ctx.turns) else None
             if nxt is not None and nxt.role == "user":
-                for r in _results(nxt):
-                    if _result_id(r) == tid:
-                        fix_ops.append(ops.replace((*r.path, "tool_use_id"), new))
-                        break
-            fix = ops.safe(f"rename the duplicate {tid} to {new} (and its tool_result)", *fix_ops)
-            if own_results:
-                yield Violation(
-                    b.path,
-                    f"tool_use id {tid} is reused from an earlier turn; each use has its own tool_result, "
-                    f"which the Messages API accepts, but gateways that index calls by id may not",
-                    severity=Severity.WARNING, fix=fix)
-                continue
+                same = [r for r in _results(nxt) if _result_id(r) == tid]
+                if k < len(same):
+                    fix_ops.append(ops.replace((*same[k].path, "tool_use_id"), new))
+            first = ".".join(map(str, earlier[1]))
+            where = (f"already used in this assistant turn (at {first})" if k else
+                     f"reused from {first}, and the results cannot be told apart: each use needs its own "
+                     f"tool_result in the user turn right after it")
             yield Violation(
                 b.path,
-                f"tool_use id {tid} is already used by an earlier tool_use",
+                f"tool_use id {tid} is {where}",
                 api_error=f"{'.'.join(map(str, b.path))}: `tool_use` ids must be unique",
-                fix=fix,
+                related=(earlier[1],),
+                fix=ops.safe(f"rename the duplicate {tid} to {new} (and its tool_result)", *fix_ops),
             )
 
 
