@@ -7,8 +7,10 @@ specific formats go first and the raw-Anthropic fallbacks last (FORMATS.md §2).
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import zlib
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -253,6 +255,8 @@ def json_problem(exc: BaseException) -> str:
             path = ()
         where = f", in {show_path(path)}" if path else ""
         return f"invalid JSON at column {exc.colno}{where}: {exc.msg.removesuffix(' at')}"
+    if isinstance(exc, DAMAGED_GZIP):
+        return f"the gzip data is damaged here, so the rest of the file cannot be read ({exc or type(exc).__name__})"
     if isinstance(exc, RecursionError):
         return "JSON nested too deeply to read"
     if isinstance(exc, UnicodeDecodeError):
@@ -268,7 +272,10 @@ def json_problem(exc: BaseException) -> str:
     return str(exc)
 
 
-JSON_ERRORS = (ValueError, RecursionError, UnicodeDecodeError)
+DAMAGED_GZIP = (zlib.error, gzip.BadGzipFile, EOFError)
+"""What reading a ``.gz`` raises past a damaged spot (corrupt deflate data, a bad CRC, a cut end)."""
+
+JSON_ERRORS = (ValueError, RecursionError, UnicodeDecodeError, *DAMAGED_GZIP)
 
 
 class Sniff:
@@ -419,7 +426,34 @@ def _skip_line(f: BinaryIO) -> int:
         total += n
 
 
-def bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int, int, bytes | LineTooLong]]:
+class DamagedData:
+    """Stands in for the rest of a ``.gz`` stream that cannot be decompressed: every reader turns
+    it into one LoadIssue at the line where reading stopped, and keeps what came before."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+    def __str__(self) -> str:
+        return json_problem(self.exc)
+
+
+def bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int, int, bytes | LineTooLong | DamagedData]]:
+    """:func:`_bounded_lines`, ending with a :class:`DamagedData` (at the next line number) when
+    the compressed stream is damaged, instead of raising out of the reader's loop."""
+    lines = _bounded_lines(f, seekable=seekable)
+    lineno, start = 0, 0
+    while True:
+        try:
+            lineno, start, raw = next(lines)
+        except StopIteration:
+            return
+        except DAMAGED_GZIP as exc:
+            yield lineno + 1, start, DamagedData(exc)
+            return
+        yield lineno, start, raw
+
+
+def _bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int, int, bytes | LineTooLong]]:
     """``(line number, byte offset, line or LineTooLong)`` for every line of a binary stream.
 
     At most :data:`LINE_LIMIT` bytes of one line are ever held (read at call time: tests lower
@@ -483,6 +517,9 @@ def iter_jsonl(opened: Opened) -> Iterator[tuple[int, int, int, Any | BaseExcept
     record = -1
     with opened.open() as f:
         for lineno, start, raw in bounded_lines(f, seekable=not opened.compressed):
+            if isinstance(raw, DamagedData):  # the records before the damage are kept
+                yield record + 1, lineno, start, raw.exc
+                return
             if isinstance(raw, LineTooLong):
                 record += 1
                 yield record, lineno, start, raw

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tui.core.formats.base import Format, LineTooLong, Sniff, bounded_lines
+from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines
 from tui.core.formats.claude_trace import (MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, skipped_note,
                                            url_path)
 from tui.core.model import Exchange, LoadIssue, Source
@@ -243,6 +243,9 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
 
     with sniff.opened.open() as f:
         for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
+            if isinstance(raw, DamagedData):
+                yield LoadIssue(name, str(raw), line=lineno)
+                break
             if isinstance(raw, LineTooLong):
                 yield LoadIssue(name, f"{raw}; skipped", line=lineno)
                 continue

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.formats.anthropic import is_error, is_response
-from tui.core.formats.base import Format, LineTooLong, Sniff, bounded_lines, iter_jsonl, json_problem
+from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines, iter_jsonl, json_problem
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.sse import Accumulated, SSEEvent, accumulate, parse_sse
 
@@ -183,6 +183,9 @@ def _decoded_lines(sniff: Sniff, issues: list[LoadIssue]) -> Iterator[str]:
     and reported (one issue per line), so the rest of the stream still loads."""
     with sniff.opened.open() as f:
         for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
+            if isinstance(raw, DamagedData):
+                issues.append(LoadIssue(sniff.name, str(raw), line=lineno))
+                return
             if isinstance(raw, LineTooLong):
                 issues.append(LoadIssue(sniff.name, f"{raw}; skipped", line=lineno))
                 yield "\n"
