@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,20 @@ class PayloadDoctorApp(App[int]):
                 "widgets/detail.tcss", "widgets/findings.tcss"]
     BINDINGS = BINDINGS
     COMMANDS = App.COMMANDS | {ActionCommands}
+
+    def _fatal_error(self) -> None:
+        """An unexpected exception ends the app with one masked line, never Textual's traceback
+        screen, whose locals print the loaded request (keys and all).  The traceback, masked and
+        without locals, goes to ``crash.log`` in the state directory; the exit code stays 1."""
+        from rich.text import Text
+
+        exc = self._exception
+        path = write_crash_log(exc) if exc is not None else None
+        where = f"; the traceback (secrets masked) is in {path}" if path else ""
+        note = crash_note(exc) if exc is not None else "unknown error"
+        self.bell()
+        self._exit_renderables.append(Text(f"payload-doctor: internal error: {note}{where}", style="red"))
+        self._close_messages_no_wait()
 
     def __init__(self, path: str | Path, *, record: int | None = None) -> None:
         super().__init__()
@@ -134,18 +149,29 @@ class PayloadDoctorApp(App[int]):
         batch: list[Summary] = []
         issues: list[LoadIssue] = []
         last = time.monotonic()
-        for rec in records:
-            if worker.is_cancelled:
-                return
-            if isinstance(rec, LoadIssue):
-                issues.append(rec)
-                continue
-            st = ExchangeState.of(rec)
-            st.recheck()
-            batch.append(summarize_state(st))
-            if time.monotonic() - last > 0.25 or len(batch) >= 2000:
-                self.call_from_thread(self._add_batch, batch, issues, index)
-                batch, issues, last = [], [], time.monotonic()
+        try:
+            for rec in records:
+                if worker.is_cancelled:
+                    return
+                if isinstance(rec, LoadIssue):
+                    issues.append(rec)
+                    continue
+                try:
+                    st = ExchangeState.of(rec)
+                    st.recheck()
+                    batch.append(summarize_state(st))
+                except Exception as exc:  # one record the app cannot show must not lose the others
+                    if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
+                        raise
+                    issues.append(LoadIssue(rec.source.file, f"could not be shown ({crash_note(exc)})",
+                                            record=rec.source.record, line=rec.source.line))
+                if time.monotonic() - last > 0.25 or len(batch) >= 2000:
+                    self.call_from_thread(self._add_batch, batch, issues, index)
+                    batch, issues, last = [], [], time.monotonic()
+        except Exception as exc:  # the reader itself failed: keep what was read, say where it stopped
+            if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
+                raise
+            issues.append(LoadIssue(self.path, f"reading stopped here ({crash_note(exc)})"))
         self.call_from_thread(self._add_batch, batch, issues, index, True)
 
     @staticmethod
@@ -560,6 +586,38 @@ class PayloadDoctorApp(App[int]):
 def _count(request: Any) -> int:
     msgs = request.get("messages") if isinstance(request, dict) else None
     return len(msgs) if isinstance(msgs, list) else 0
+
+
+def state_dir() -> Path:
+    """Where the app keeps its own files: ``$XDG_STATE_HOME/payload-doctor`` (else
+    ``~/.local/state/payload-doctor``), as the XDG base-directory spec says for logs."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "payload-doctor"
+
+
+def crash_note(exc: BaseException) -> str:
+    """``TypeError: …`` with secrets masked and the text bounded: the exception may quote the payload."""
+    from tui.core.redact import redact_text
+
+    return printable(redact_text(f"{type(exc).__name__}: {exc}"))[:300]
+
+
+def write_crash_log(exc: BaseException) -> Path | None:
+    """The traceback, masked, without locals (Textual's own screen prints locals, which hold the
+    request and its keys), appended to ``crash.log`` in :func:`state_dir`; None if unwritable."""
+    import traceback
+
+    from tui.core.redact import redact_text
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    path = state_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {time.strftime('%Y-%m-%dT%H:%M:%S')}\n{redact_text(text)}\n")
+    except OSError:
+        return None
+    return path
 
 
 def _app_log_handler() -> logging.Handler:
