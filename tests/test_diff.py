@@ -307,3 +307,32 @@ def test_deeply_nested_payloads_are_diffed_without_crashing():
     assert len(changes) == 1 and changes[0].kind == "changed"
     assert "\n" not in render_diff(changes).plain
     assert patch_from_diff({"x": deep}, {"x": other})  # never raises; exact when deep enough to apply
+
+
+# -- what a diff shows is masked before it is cut, and always encodable (issue 14) ------------
+
+LEAK = "sk-ant-api03-LEAKMEq8w9e0r1t2y3u4i5o6p7a8s9d0f1g2h3j4k5l6z7x8c9v0b1n2m3q4w5e6r7t8y9u0i1o2p3a4s5d6f7g8h9j0kAA"
+
+
+def test_a_key_cut_by_the_preview_width_is_masked_first():
+    from tui.core.diff import preview
+
+    for prefix in ("my key is ", "short ", "x" * 40):
+        shown = preview(prefix + LEAK + " and more text after it", 60)
+        assert "LEAKME" not in shown and "q8w9e0r1" not in shown, shown
+    assert "LEAKME" not in preview({LEAK: 1}, 60)  # a key used as an object key
+
+
+def test_fix_diff_of_a_key_and_a_lone_surrogate_prints_and_leaks_nothing(capsys, tmp_path):
+    import json as _json
+
+    from tui.cli.main import main
+
+    body = {"model": "claude-haiku-4-5", "max_tokens": 5, "messages": [
+        {"role": "user", "content": "hi"}, {"role": "assistant", "content": f"key {LEAK} a \udfff b "}]}
+    src = tmp_path / "r.json"
+    src.write_text(_json.dumps(body))  # \udfff is written as the JSON escape
+    assert main(["fix", str(src), "--diff"]) == 0
+    out = capsys.readouterr().out
+    out.encode("utf-8")  # no lone surrogate reaches the terminal
+    assert "LEAKME" not in out and "\\udfff" in out and "messages.1.content" in out

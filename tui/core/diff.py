@@ -29,7 +29,9 @@ from typing import Any, Literal
 from rich.console import RenderableType
 from rich.text import Text
 
+from tui.core.display import escape_invisible_json
 from tui.core.paths import Path, to_dotted
+from tui.core.redact import redact_text
 from tui.core.repair import ops
 
 ChangeKind = Literal["added", "removed", "changed", "moved"]
@@ -221,23 +223,31 @@ def _ordered(pairs: list[_Pair], n_after: int) -> list[_Pair]:
 # -- describing values ----------------------------------------------------------------------------------
 
 
+_KEY_WINDOW = 512
+"""Characters read past a preview's width before masking: longer than any recognised key."""
+
+
 def _shrink(value: Any, width: int, depth: int = 0) -> Any:
     """A small stand-in for previews, so a 5 MB image is never serialized to show 60 characters."""
     if isinstance(value, str):
-        return value if len(value) <= width else value[:width]
+        # Mask first, then cut: a key cut short is no longer recognised as one (a window past
+        # ``width`` holds any key that starts inside the preview).
+        masked = redact_text(value[: width + _KEY_WINDOW])
+        return masked if len(masked) <= width else masked[:width]
     if isinstance(value, (list, dict)) and depth >= 6:
         return "…"
     if isinstance(value, list):
         return [_shrink(v, width, depth + 1) for v in value[:8]]
     if isinstance(value, dict):
-        return {k: _shrink(v, width, depth + 1) for k, v in list(value.items())[:8]}
+        return {redact_text(k) if isinstance(k, str) else k: _shrink(v, width, depth + 1)
+                for k, v in list(value.items())[:8]}
     return value
 
 
 def preview(value: Any, width: int = 60) -> str:
     """One line, at most ``width`` characters, JSON-spelled (newlines and escapes stay escaped)."""
-    text = json.dumps(_shrink(value, width), ensure_ascii=False, separators=(", ", ": "),
-                      default=repr)
+    text = escape_invisible_json(json.dumps(_shrink(value, width), ensure_ascii=False, separators=(", ", ": "),
+                                            default=repr))  # lone surrogates and terminal controls as \uXXXX
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
