@@ -77,3 +77,26 @@ def load_requests(path: str, record: int | None) -> tuple[list[Exchange], list[L
     if not with_request and not issues:
         raise UsageError(f"{path}: no request body to fix (the log holds only responses or errors)")
     return with_request, issues
+
+
+def write_output(dest: Path, data: str | bytes, *, force: bool) -> None:
+    """Write an output file atomically; every way it can fail is one UsageError line (exit 2)
+    naming the file, never an internal error: it exists (no ``--force``), it is a device, FIFO,
+    directory or dangling link, its directory is missing or read-only, the disk is full."""
+    from tui.core.export.atomic import NotARegularFile, write_atomic
+
+    try:
+        write_atomic(dest, data, overwrite=force)
+    except FileExistsError:
+        raise UsageError(f"{dest} exists; add --force to replace it") from None
+    except NotARegularFile as exc:
+        raise UsageError(f"{dest} {exc.strerror}") from None
+    except OSError as exc:
+        raise UsageError(write_error(dest, exc)) from None
+
+
+def write_error(dest: Path, exc: OSError) -> str:
+    """``dest: cannot write: <why>``, with the missing directory named when that is the cause."""
+    if isinstance(exc, FileNotFoundError) and not dest.parent.exists():
+        return f"{dest}: cannot write: the directory {dest.parent} does not exist"
+    return f"{dest}: cannot write: {exc.strerror or exc}"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.cli import output
-from tui.cli.common import Exit, UsageError
+from tui.cli.common import Exit, UsageError, write_output
 from tui.core.formats import LoadError, open_log
 from tui.core.model import Exchange, LoadIssue
 
@@ -119,7 +119,6 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    from tui.core.export.atomic import write_atomic
 
     err = output.console(sys.stderr)
     to_stdout = not args.output or args.output == "-"
@@ -160,12 +159,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         del chunks
         if dest.name.endswith(".gz"):
             data = gzip.compress(data, mtime=0)
-        try:
-            write_atomic(dest, data, overwrite=args.force)
-        except FileExistsError:
-            raise UsageError(f"{dest} exists; add --force to replace it") from None
-        except OSError as exc:
-            raise UsageError(f"{dest}: cannot write: {exc.strerror or exc}") from exc
+        write_output(dest, data, force=args.force)
         err.print(f"wrote {written} {what}{'s' * (written != 1)} to {output.printable(str(dest))} "
                   f"({TARGETS[args.to]}{'' if args.no_redact else ', secrets redacted'})"
                   + (f"; {problems} record{'s' * (problems != 1)} left out (see above)" if problems else ""))

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import output
-from tui.cli.common import Exit, UsageError, load_requests
+from tui.cli.common import Exit, UsageError, load_requests, write_output
 from tui.core.model import Exchange
 from tui.core.outgoing import beta_values, check_outgoing, logged_api_error, logged_api_version
 
@@ -28,7 +28,6 @@ def _one(args: argparse.Namespace) -> Exchange:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from tui.core.export import get_exporter
-    from tui.core.export.atomic import write_atomic
     from tui.core.repair.planner import fix_payload
 
     ex = _one(args)
@@ -48,10 +47,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     dest = Path(args.output)
     if dest.exists() and dest.resolve() == Path(args.file).resolve():
         raise UsageError(f"{dest}: refusing to overwrite the input; choose another -o")
-    try:
-        write_atomic(dest, text, overwrite=args.force)
-    except FileExistsError:
-        raise UsageError(f"{dest} exists; add --force to replace it") from None
+    write_output(dest, text, force=args.force)
     err.print(f"wrote {output.printable(str(dest))} ({exporter.description}"
               + ("" if args.no_redact and not exporter.always_redacted else ", secrets redacted") + ")")
     return Exit.OK

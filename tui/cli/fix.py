@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import output
-from tui.cli.common import Exit, UsageError, csv, load_requests
+from tui.cli.common import Exit, UsageError, csv, load_requests, write_output
 from tui.core.model import Exchange
 from tui.core.repair.planner import FixResult, fix_payload
 from tui.core.rules.registry import select_rules
@@ -48,7 +48,6 @@ def _report(err: object, ex: Exchange, res: FixResult) -> None:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from tui.core.export.atomic import write_atomic
     from tui.core.redact import redact_value
 
     try:
@@ -59,6 +58,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if args.in_place and (args.diff or args.output):
         raise UsageError("--in-place writes over FILE: it cannot be combined with "
                          + ("--diff" if args.diff else "-o"))
+    before = file_identity(src)  # what fix --in-place checks again just before it replaces FILE
     exchanges, issues = load_requests(args.file, args.record)
     err = output.console(sys.stderr)
     for issue in issues:
@@ -71,7 +71,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     errors_left = sum(len(res.errors_left) for _, res in results)
 
     if args.in_place:
-        _in_place(src, results, err, args.force)
+        _in_place(src, results, err, args.force, before)
     elif args.diff:
         from tui.core.diff import diff_payloads, render_diff
 
@@ -86,14 +86,15 @@ def cmd_fix(args: argparse.Namespace) -> int:
         if dest.resolve() == src.resolve() or same_file(dest, src):
             raise UsageError(f"{dest}: refusing to overwrite the input; choose another -o "
                              f"(or --in-place, which keeps a .bak)")
-        if args.output and dest.exists() and not args.force:
-            raise UsageError(f"{dest} exists; add --force to replace it")
+        if dest.exists() and not args.force:
+            chosen = "" if args.output else " (the default output beside the input)"
+            raise UsageError(f"{dest} exists{chosen}; add --force to replace it, or choose another -o")
         bodies = [res.fixed if args.no_redact else redact_value(res.fixed) for _, res in results]
         if many:
             data = "".join(_dumps(b) + "\n" for b in bodies)
         else:
             data = _dumps(bodies[0], indent=2) + "\n"
-        write_atomic(dest, data, overwrite=True)
+        write_output(dest, data, force=args.force)
         err.print(f"wrote {output.printable(str(dest))} ({len(bodies)} request "
                   f"bod{'ies' if len(bodies) != 1 else 'y'}"
                   + ("" if args.no_redact else ", secrets redacted") + ")")
@@ -120,9 +121,25 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _in_place(src: Path, results: list[tuple[Exchange, FixResult]], err: object, force: bool) -> None:
+class ChangedWhileFixing(Exception):
+    """FILE is not the file that was read: a writer appended to it or replaced it meanwhile."""
+
+
+def file_identity(path: Path) -> tuple[int, int, int, int] | None:
+    """(device, inode, size, mtime in ns): a log appended to, rewritten or replaced differs."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _in_place(src: Path, results: list[tuple[Exchange, FixResult]], err: object, force: bool,
+              before: tuple[int, int, int, int] | None = None) -> None:
     """``fix --in-place``: FILE.bak first (refused if it exists, unless --force), then the
-    repaired log over FILE, atomically; nothing is written when nothing changed."""
+    repaired log over FILE, atomically; nothing is written when nothing changed.  If FILE
+    changed after it was read (a writer still appending, a record prepended), nothing is
+    replaced: the repaired copy would lose or misplace the new records."""
     from tui.core.export.atomic import atomic_writer, copy_atomic
     from tui.core.formats import LoadError, open_log
     from tui.core.repair.inplace import REWRITABLE, CannotRewrite, rewrite_document, rewrite_jsonl
@@ -155,7 +172,14 @@ def _in_place(src: Path, results: list[tuple[Exchange, FixResult]], err: object,
                 fh.write(rewrite_document(src, fixed))
             else:
                 rewrite_jsonl(src, fixed, fh)
+            if before is not None and file_identity(src) != before:
+                raise ChangedWhileFixing
             copy_atomic(src, bak, overwrite=force)
+            if before is not None and file_identity(src) != before:
+                raise ChangedWhileFixing
+    except ChangedWhileFixing:
+        raise UsageError(f"{src} changed while it was being fixed (another process wrote to it); "
+                         f"nothing was replaced: run fix again once the writer is done") from None
     except CannotRewrite as exc:
         raise UsageError(f"cannot fix in place: {exc}; {src} is unchanged") from exc
     except FileExistsError as exc:

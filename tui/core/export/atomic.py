@@ -9,8 +9,10 @@ removed, so a failed export leaves the directory as it was.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +47,40 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+class NotARegularFile(OSError):
+    """The target exists and is not a regular file (a device, a FIFO, a socket, a directory):
+    replacing it with a file would destroy it (``-o /dev/null --force`` as root)."""
+
+
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def writable_target(path: Path) -> Path:
+    """The path to write for ``path``, by one stated rule: a symlink is written *through* (the
+    link stays, the regular file it points to is replaced), and nothing but a regular file, or a
+    name that does not exist yet, is ever replaced (:class:`NotARegularFile` otherwise; a
+    dangling link too, since where it points is not a choice the user made here)."""
+    try:
+        if path.is_symlink():
+            target = path.resolve(strict=True)
+        else:
+            target = path
+        st = os.stat(target)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise NotARegularFile(errno.ENOENT, "is a symbolic link to a file that does not exist; "
+                                                "refusing to create it", str(path)) from None
+        return path
+    except OSError:
+        return path  # unreadable metadata: the write itself will say what is wrong
+    for test, kind in _KINDS:
+        if test(st.st_mode):
+            raise NotARegularFile(errno.EEXIST, f"is {kind}, not a regular file; refusing to replace it",
+                                  str(path))
+    return target
+
+
 def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False,
                  mode: int | None = None) -> Path:
     """Write ``data`` (``str`` is encoded as UTF-8) to ``path`` atomically and return the path.
@@ -70,7 +106,7 @@ def atomic_writer(path: Path, *, overwrite: bool = False, mode: int | None = Non
     rules as :func:`write_atomic` (no replacing unless ``overwrite``; the replaced file's mode is
     kept); on any error the temporary file is removed and ``path`` is untouched.
     """
-    path = Path(path)
+    path = writable_target(Path(path))
     directory = path.parent if str(path.parent) else Path(".")
     if not overwrite and path.exists():
         raise FileExistsError(f"{path} already exists; refusing to overwrite it "
