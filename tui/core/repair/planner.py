@@ -68,6 +68,53 @@ def _eligible(f: Finding, unsafe: bool) -> bool:
     return f.fix is not None and (unsafe or f.fix.applicability is Applicability.SAFE)
 
 
+def _message_of(pointer: str) -> int | None:
+    """The message index a patch path stays inside (``/messages/3/content/1`` → 3); None for a
+    path that adds, removes or moves whole messages or touches anything else."""
+    parts = pointer.split("/")
+    if len(parts) >= 4 and parts[1] == "messages" and parts[2].isdigit():
+        return int(parts[2])
+    return None
+
+
+def independent_batch(candidates: list[Finding]) -> list[Finding]:
+    """The first candidate, plus every later one of the same rule and applicability whose patch
+    stays inside messages no other fix of the batch touches.  Such fixes cannot move each
+    other's paths, so one round applies them all and re-checks once: linear in the number of
+    findings, where one fix per round re-checked the whole request each time (quadratic:
+    2,000 unanswered tool calls took minutes)."""
+    first = candidates[0]
+    assert first.fix is not None
+    kind = (first.code, first.fix.applicability)
+    batch: list[Finding] = [first]
+    taken = _messages(first)
+    if taken is None:
+        return batch
+    for f in candidates[1:]:
+        if f.fix is None or (f.code, f.fix.applicability) != kind:
+            continue
+        touched = _messages(f)
+        if touched is None or touched & taken:
+            continue
+        batch.append(f)
+        taken |= touched
+    return batch
+
+
+def _messages(f: Finding) -> set[int] | None:
+    """The messages ``f``'s fix edits inside, or None when it edits anything else."""
+    assert f.fix is not None
+    out: set[int] = set()
+    for op in f.fix.ops:
+        for key in ("path", "from"):
+            if key in op:
+                m = _message_of(str(op[key]))
+                if m is None:
+                    return None
+                out.add(m)
+    return out
+
+
 def fix_payload(
     body: Any,
     *,
@@ -96,21 +143,32 @@ def fix_payload(
         if not candidates:
             result.fixed, result.remaining = current, findings
             return result
-        f = candidates[0]
-        try:
-            new = apply_fix(current, f)
-        except PatchError as exc:
-            skipped.add((f.code, f.dotted))
-            result.stopped = f"the fix for {f.code} at {f.dotted} did not apply ({exc}); skipped"
+        batch = independent_batch(candidates)
+        new, applied = current, []
+        try:  # one copy of the payload for the whole batch
+            new = apply_patch(current, [op for f in batch if f.fix is not None for op in f.fix.ops])
+            applied = batch
+        except PatchError:
+            for f in batch:  # find the fix that does not apply; keep the others
+                try:
+                    new = apply_fix(new, f)
+                except PatchError as exc:
+                    skipped.add((f.code, f.dotted))
+                    result.stopped = f"the fix for {f.code} at {f.dotted} did not apply ({exc}); skipped"
+                    continue
+                applied.append(f)
+        if not applied:
             continue
         fp = _fingerprint(new)
         if fp in seen:
-            skipped.add((f.code, f.dotted))
-            result.stopped = f"the fix for {f.code} at {f.dotted} would undo an earlier fix; skipped"
+            skipped.update((f.code, f.dotted) for f in applied)
+            result.stopped = (f"the fix for {applied[0].code} at {applied[0].dotted} would undo an earlier "
+                              f"fix; skipped")
             continue
         seen.add(fp)
-        assert f.fix is not None
-        result.applied.append(Applied(f.code, f.dotted, f.fix.title, f.fix.applicability))
+        for f in applied:
+            assert f.fix is not None
+            result.applied.append(Applied(f.code, f.dotted, f.fix.title, f.fix.applicability))
         current = new
     result.fixed = current
     result.remaining = check_request(current, rules=chosen)
