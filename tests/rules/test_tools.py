@@ -222,3 +222,28 @@ def test_d_rules_survive_hostile_shapes():
             tool_choice={"type": "tool", "name": 3}),
     ):
         findings(p)
+
+
+# -- D003 on huge schemas: bounded work, a clear finding (issue 14, "Slow paths") ---------------
+
+def test_d003_a_huge_schema_is_reported_not_validated():
+    from tui.core import schemas
+
+    calls = []
+    real = schemas._problem
+    schemas._problem.cache_clear()
+    huge = {"type": "object", "properties": {"x": {"anyOf": [{"type": "string"}] * 200_000}}, "required": ["x"]}
+    p = req(user("hi"), tools=[{"name": "w", "input_schema": huge}])
+    try:
+        schemas._problem = lambda canon: calls.append(1) or real(canon)  # type: ignore[assignment]
+        fs = findings(p, "D003")
+    finally:
+        schemas._problem = real  # type: ignore[assignment]
+    assert [(f.dotted, f.severity.value) for f in fs] == [("tools.0.input_schema", "warning")]
+    assert "over 50,000 nodes" in fs[0].message and calls == []
+
+
+def test_d003_near_miss_a_large_but_ordinary_schema_is_still_validated():
+    big = {"type": "object", "properties": {f"p{i}": {"type": "int"} for i in range(3_000)}}
+    fs = findings(req(user("hi"), tools=[{"name": "w", "input_schema": big}]), "D003")
+    assert fs and fs[0].severity.value == "error" and fs[0].dotted.startswith("tools.0.input_schema.properties.p")
