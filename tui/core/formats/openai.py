@@ -21,6 +21,7 @@ The JSONL reader classifies every line on its own: an Anthropic line in an OpenA
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -29,7 +30,7 @@ from typing import Any
 from tui.core.formats.anthropic import NotARecord, to_exchange as anthropic_exchange
 from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem, load_document
 from tui.core.model import Exchange, LoadIssue, Source
-from tui.core.redact import redact_headers
+from tui.core.redact import redact_headers, redact_text
 
 CHAT = "openai-chat"
 RESPONSES = "openai-responses"
@@ -473,14 +474,27 @@ def read_json_records(sniff: Sniff, one: RecordReader, *, array_items: bool = Tr
             if isinstance(value, BaseException):
                 yield LoadIssue(name, json_problem(value), record=record, line=lineno)
                 continue
-            yield from one(value, Source(name, record, lineno, offset))
+            yield from guarded(one, value, Source(name, record, lineno, offset))
         return
     doc = load_document(sniff)
     if array_items and isinstance(doc, list):
         for i, item in enumerate(doc):
-            yield from one(item, Source(name, i))
+            yield from guarded(one, item, Source(name, i))
         return
-    yield from one(doc, Source(name, 0))
+    yield from guarded(one, doc, Source(name, 0))
+
+
+def guarded(one: RecordReader, value: Any, source: Source) -> Iterator[Exchange | LoadIssue]:
+    """``one(value, source)``, with a value of a shape the reader did not expect (a wrong-typed
+    field deep in a trace) becoming one LoadIssue for that record instead of ending the file.
+    The test-suite (``PAYLOAD_DOCTOR_STRICT=1``) re-raises, so such a reader bug stays visible."""
+    try:
+        yield from one(value, source)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
+            raise
+        yield LoadIssue(source.file, f"could not be read: a value of an unexpected type ({type(exc).__name__}: "
+                                     f"{redact_text(str(exc))[:120]})", record=source.record, line=source.line)
 
 
 def first_values(sniff: Sniff, limit: int = 3) -> list[Any]:

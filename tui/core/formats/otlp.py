@@ -440,7 +440,8 @@ def _is_genai(attrs: dict[str, Any]) -> bool:
 def _merge_event_attributes(span: dict[str, Any], attrs: dict[str, Any]) -> None:
     """The newer ``gen_ai.client.inference.operation.details`` event carries the span's content
     attributes when the instrumentation records them as an event."""
-    for ev in span.get("events") or []:
+    events = span.get("events")
+    for ev in events if isinstance(events, list) else ():
         if isinstance(ev, dict) and ev.get("name") == "gen_ai.client.inference.operation.details":
             for k, v in attributes(ev.get("attributes")).items():
                 attrs.setdefault(k, v)
@@ -551,7 +552,7 @@ def _one_document(value: Any, source: Source, counter: list[int]) -> Iterator[Ex
         attrs = attributes(span.get("attributes"))
         _merge_event_attributes(span, attrs)
         operation = attrs.get("gen_ai.operation.name") or attrs.get("llm.request.type")
-        if not _is_genai(attrs) or operation in NOT_MODEL_CALLS:
+        if not _is_genai(attrs) or (isinstance(operation, str) and operation in NOT_MODEL_CALLS):
             continue  # HTTP, tool, agent and workflow spans: the structure around the model calls
         chats += 1
         where = Source(name, counter[0], source.line, source.offset)
