@@ -2,14 +2,18 @@
 
 Each test gives a script: one :class:`Reply` per expected request.  The server records what it
 received (path, headers, raw body) and does what the reply says: a status with a JSON or raw
-body, an SSE stream (optionally cut), a delay (to trigger client timeouts) or a dropped
-connection.  Everything is bounded: at most ``max_requests`` are served, sleeps are capped, and
-the server thread stops when the test's ``with`` block ends.
+body, an SSE stream (optionally cut), a delay (to trigger client timeouts), a dropped
+connection, a TCP reset in the middle of the body, a body that trickles one byte at a time under
+a large ``content-length``, or silence.  Redirects are plain replies (a 3xx status and a
+``location`` header).  Everything is bounded: at most ``max_requests`` are served, sleeps are
+capped, and every wait ends when the test's ``with`` block does.
 """
 
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +39,14 @@ class Reply:
     """With ``sse``: stop after this many events and close the connection."""
     pace: float = 0.0
     """With ``sse``: seconds between two events (a server that trickles; capped like ``delay``)."""
+    reset_after: int | None = None
+    """Send the headers and this many bytes of the body, then reset the connection (TCP RST)."""
+    trickle: float = 0.0
+    """Send the body one byte every ``trickle`` seconds (for at most MAX_DELAY seconds)."""
+    content_length: int | None = None
+    """The ``content-length`` to announce instead of the body's own (a huge one, with ``trickle``)."""
+    silent: bool = False
+    """Read the request, then answer nothing (until the test ends or MAX_DELAY has passed)."""
 
 
 @dataclass
@@ -97,6 +109,8 @@ class FakeAPI:
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        """Set when the ``with`` block ends: every wait of a handler stops then."""
 
     @property
     def url(self) -> str:
@@ -130,7 +144,11 @@ class FakeAPI:
                 raw = self.rfile.read(length) if length else b""
                 reply = api._next(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, raw))
                 if reply.delay:
-                    time.sleep(min(reply.delay, MAX_DELAY))
+                    api._stopping.wait(min(reply.delay, MAX_DELAY))
+                if reply.silent:
+                    api._stopping.wait(MAX_DELAY)
+                    self.close_connection = True
+                    return
                 if reply.drop:
                     self.close_connection = True
                     self.connection.close()
@@ -147,9 +165,36 @@ class FakeAPI:
                 for k, v in reply.headers.items():
                     if k.lower() != "content-type":
                         self.send_header(k, v)
-                self.send_header("content-length", str(len(data)))
+                self.send_header("content-length", str(reply.content_length or len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if reply.reset_after is not None:
+                    self._reset(data[: reply.reset_after])
+                elif reply.trickle:
+                    self._trickle(data, reply.trickle)
+                else:
+                    self.wfile.write(data)
+
+            def _reset(self, part: bytes) -> None:
+                """Send ``part``, then close with SO_LINGER 0: the kernel answers with a RST."""
+                self.wfile.write(part)
+                self.wfile.flush()
+                api._stopping.wait(0.05)  # let the client start reading the body
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+
+            def _trickle(self, data: bytes, every: float) -> None:
+                self.close_connection = True
+                started = time.monotonic()
+                for i in range(len(data)):
+                    if api._stopping.is_set() or time.monotonic() - started > MAX_DELAY:
+                        return
+                    try:
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up (its deadline): done
+                        return
+                    api._stopping.wait(every)
 
             def _stream(self, reply: Reply) -> None:
                 self.send_response(reply.status)
@@ -157,6 +202,12 @@ class FakeAPI:
                 for k, v in reply.headers.items():
                     self.send_header(k, v)
                 self.send_header("connection", "close")
+                if reply.trickle:  # a stream that never completes a line in time
+                    self.end_headers()
+                    self._trickle(b"".join((f"event: {n}\n" if n else "").encode()
+                                           + f"data: {json.dumps(d)}\n\n".encode()
+                                           for n, d in reply.sse or []), reply.trickle)
+                    return
                 self.end_headers()
                 self.close_connection = True
                 events = reply.sse or []
@@ -186,6 +237,7 @@ class FakeAPI:
 
     def __exit__(self, *exc: Any) -> None:
         assert self._server is not None and self._thread is not None
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -10,14 +10,41 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests, positive_int
 from tui.core.outgoing import check_outgoing, logged_api_version, send_headers
 from tui.core.findings import Severity
 from tui.core.model import Exchange
+
+if TYPE_CHECKING:  # both lazy at run time (the SDK and rich cost start-up time)
+    from rich.console import Console
+
+    from tui.core.replay.engine import ReplayResult
+
+
+MAX_SECONDS = 3600.0
+"""The largest --timeout / --max-wait: an hour is longer than any one API response."""
+
+
+def _seconds(option: str, text: str, *, zero_ok: bool) -> float:
+    """A finite number of seconds for ``option``, else a one-line UsageError (exit 2) naming it:
+    0, a negative number, nan or inf would make a replay end at once or never."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: not a number of seconds") from None
+    if math.isnan(value) or math.isinf(value):
+        raise UsageError(f"{option} {text}: give a finite number of seconds")
+    if value < 0 or (value == 0 and not zero_ok):
+        raise UsageError(f"{option} {text}: must be {'at least 0' if zero_ok else 'more than 0'} seconds")
+    if value > MAX_SECONDS:
+        raise UsageError(f"{option} {text}: at most {MAX_SECONDS:g} seconds")
+    return value
 
 
 def _pick(args: argparse.Namespace) -> Exchange:
@@ -49,6 +76,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from tui.core.replay.policy import RetryPolicy
 
     err = output.console(sys.stderr)
+    timeout = None if args.timeout is None else _seconds("--timeout", args.timeout, zero_ok=False)
+    max_wait = _seconds("--max-wait", args.max_wait, zero_ok=True)
     ex = _pick(args)
     body = ex.request
     assert isinstance(body, dict)
@@ -75,8 +104,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
               + (f", anthropic-beta {output.printable(headers['anthropic-beta'])}" if "anthropic-beta" in headers
                  else ""), style="dim")
     opts = ReplayOptions(base_url=args.base_url, model=args.model, stream=args.stream,
-                         policy=RetryPolicy(max_attempts=args.max_attempts, max_wait=args.max_wait),
-                         timeout=args.timeout, headers=headers)
+                         policy=RetryPolicy(max_attempts=args.max_attempts, max_wait=max_wait),
+                         timeout=timeout, headers=headers)
     quiet_sdk_logging()
     if args.dry_run:
         tokens, attempt = asyncio.run(count_tokens(body, opts))
@@ -100,9 +129,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
     def on_progress(text: str) -> None:
         progress.feed(text)
 
-    result = asyncio.run(replay(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
-                                if a.wait is None else err.print(f"  waiting {a.wait:.2f} s ({a.wait_reason})"),
-                                on_progress=on_progress if args.stream else None))
+    from tui.core.replay.engine import ReplayResult
+
+    result = ReplayResult(body)  # filled as attempts end, so Ctrl-C still has them to save
+    try:
+        asyncio.run(replay(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
+                           if a.wait is None else err.print(f"  waiting {a.wait:.2f} s ({a.wait_reason})"),
+                           on_progress=on_progress if args.stream else None, result=result))
+    except KeyboardInterrupt:
+        # Every attempt sent may have been billed: keep the record, then exit as Ctrl-C does.
+        if args.stream:
+            sys.stderr.write("\n")
+        if result.outcome != "cancelled":
+            result.outcome, result.summary = "cancelled", "cancelled before the first attempt"
+        err.print(f"cancelled: {output.printable(result.summary)}", style="bold red")
+        _save(args, err, result, ex)
+        return 130
     if args.stream:
         progress.close()
         sys.stderr.write("\n")
@@ -120,12 +162,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 err.print(f"offered fix: {f.code} {output.printable(f.dotted)}: {f.fix.title} "
                           f"({f.fix.applicability.value}; `payload-doctor fix {args.file}`)")
                 break
-    if args.save != "-":
-        from tui.core.replay.log import append_replay, default_log_path
-
-        log = Path(args.save) if args.save else default_log_path(Path(args.file))
-        n = append_replay(log, result, ex.source)
-        err.print(f"appended {n} attempt{'s' * (n != 1)} to {output.printable(str(log))}")
+    _save(args, err, result, ex)
     if result.response is not None:
         from tui.core.display import escape_invisible_json
         from tui.core.redact import redact_text, redact_value
@@ -137,6 +174,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
         response = result.response if args.no_redact else redact_value(result.response)
         print(escape_invisible_json(json.dumps(response, ensure_ascii=False, indent=2)))
     return result.exit_code
+
+
+def _save(args: argparse.Namespace, err: Console, result: ReplayResult, ex: Exchange) -> None:
+    """Append the attempts to the replay log (unless ``--save -``) and say so on stderr."""
+    from tui.core.replay.log import append_replay, default_log_path
+
+    if args.save == "-":
+        return
+    log = Path(args.save) if args.save else default_log_path(Path(args.file))
+    n = append_replay(log, result, ex.source)
+    err.print(f"appended {n} attempt{'s' * (n != 1)} to {output.printable(str(log))}")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -151,9 +199,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     r.add_argument("--stream", action="store_true", help="stream the response (SSE) and show progress")
     r.add_argument("--model", help="send with this model instead of the logged one")
     r.add_argument("--max-attempts", type=positive_int, default=3, metavar="N", help="attempts in total (default 3)")
-    r.add_argument("--max-wait", type=float, default=60.0, metavar="S",
-                   help="total seconds to wait between attempts (default 60)")
-    r.add_argument("--timeout", type=float, default=600.0, metavar="S", help="per-attempt timeout (default 600)")
+    # Parsed in cmd_replay (not by argparse), so a bad value is one line naming the option.
+    r.add_argument("--max-wait", default="60", metavar="S",
+                   help="total seconds to wait between attempts (default 60; 0 = never wait, so never retry)")
+    r.add_argument("--timeout", default=None, metavar="S",
+                   help="seconds one attempt may take, the whole response included, streamed or not "
+                        "(default 60; for a large max_tokens, 28 s per 1,000 tokens, the SDK's estimate "
+                        "of the worst case, up to 600)")
     r.add_argument("--base-url", help="API base URL (default: $ANTHROPIC_BASE_URL or the official one)")
     r.add_argument("--save", metavar="LOG", default=None,
                    help="append attempts to this JSONL log (default: <name>.replays.jsonl; '-' = none)")

@@ -32,6 +32,17 @@ at the largest output caps is a few MB, even streamed)."""
 MAX_STREAM_EVENTS = 200_000
 """The most server-sent events one streamed attempt reads."""
 
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one attempt may take, whole response included, when the request asks for little output:
+an interactive replay should give up on a silent or trickling server within a minute."""
+MAX_DEFAULT_TIMEOUT = 600.0
+"""The most the default grows to for a large ``max_tokens`` (the SDK's own non-streaming limit)."""
+SECONDS_PER_OUTPUT_TOKEN = 3600 / 128_000
+"""The SDK's estimate of the worst-case generation time (``3600·max_tokens/128000`` seconds)."""
+MAX_REDIRECTS = 5
+"""Redirects followed per attempt: the API never redirects, a proxy or an http→https move needs one
+or two, and a loop must end quickly (httpx2 would follow 20, on every attempt)."""
+
 COUNT_TOKENS_KEYS = ("model", "messages", "system", "tools", "tool_choice", "thinking", "mcp_servers",
                      "context_management", "output_config", "output_format")
 """What ``count_tokens`` accepts; ``max_tokens``, ``stream`` and sampling keys are stripped."""
@@ -44,7 +55,9 @@ class ReplayOptions:
     model: str | None = None
     stream: bool = False
     policy: RetryPolicy = RetryPolicy()
-    timeout: float = 600.0
+    timeout: float | None = None
+    """Seconds one attempt may take, from sending to the last byte of the response (streamed or
+    not); None: :func:`attempt_timeout` picks it from the request's ``max_tokens``."""
     headers: Mapping[str, str] = field(default_factory=dict)
     """Extra request headers, e.g. ``anthropic-beta`` from the logged request."""
 
@@ -91,6 +104,11 @@ class ReplayResult:
         return {"success": 0, "structural": 3, "transient": 4, "client": 5}.get(self.outcome, 4)
 
 
+class RedirectRefused(Exception):
+    """A redirect to another host: the key (``x-api-key``, which httpx2 keeps on cross-origin
+    redirects) must never follow it."""
+
+
 OnAttempt = Callable[[Attempt], None]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -103,11 +121,43 @@ def quiet_sdk_logging(handler: logging.Handler | None = None) -> None:
         lg.propagate = False
 
 
-def make_client(opts: ReplayOptions) -> Any:
-    """The official async client; the key comes from the SDK's own conventions, never from us."""
+def attempt_timeout(body: Mapping[str, Any], opts: ReplayOptions) -> float:
+    """The deadline of one attempt: ``opts.timeout`` if given; else DEFAULT_TIMEOUT, raised for a
+    large ``max_tokens`` to the SDK's worst-case generation estimate, at most MAX_DEFAULT_TIMEOUT.
+
+    Why not a flat minute: a non-streamed answer arrives only when it is complete, so a request
+    for 8,000 tokens can legitimately take minutes; timing it out would retry (and pay for) the
+    same generation again.
+    """
+    if opts.timeout is not None:
+        return opts.timeout
+    mt = body.get("max_tokens")
+    if not isinstance(mt, int) or isinstance(mt, bool) or mt <= 0:
+        return DEFAULT_TIMEOUT
+    return min(max(DEFAULT_TIMEOUT, mt * SECONDS_PER_OUTPUT_TOKEN), MAX_DEFAULT_TIMEOUT)
+
+
+async def _refuse_cross_host_redirect(response: Any) -> None:
+    """httpx2 response hook: follow a redirect only on the host the replay was sent to."""
+    if not response.has_redirect_location:
+        return
+    target = response.request.url.join(response.headers["location"])
+    if target.host != response.request.url.host:
+        raise RedirectRefused(target.host)
+
+
+def make_client(opts: ReplayOptions, timeout: float | None = None) -> Any:
+    """The official async client; the key comes from the SDK's own conventions, never from us.
+
+    Its HTTP client follows at most MAX_REDIRECTS redirects, and none to another host.
+    """
     import anthropic  # lazy: ~1.5 s
 
-    return anthropic.AsyncAnthropic(base_url=opts.base_url or None, max_retries=0, timeout=opts.timeout)
+    timeout = timeout if timeout is not None else opts.timeout if opts.timeout is not None else DEFAULT_TIMEOUT
+    http = anthropic.DefaultAsyncHttpxClient(timeout=timeout, max_redirects=MAX_REDIRECTS,
+                                             event_hooks={"response": [_refuse_cross_host_redirect]})
+    return anthropic.AsyncAnthropic(base_url=opts.base_url or None, max_retries=0, timeout=timeout,
+                                    http_client=http)
 
 
 def prepare_body(body: dict[str, Any], opts: ReplayOptions) -> dict[str, Any]:
@@ -132,21 +182,29 @@ async def replay(
     on_progress: Callable[[str], None] | None = None,
     sleep: Sleep = asyncio.sleep,
     client: Any = None,
+    result: ReplayResult | None = None,
 ) -> ReplayResult:
     """Send ``body`` until it succeeds, fails for a reason retrying cannot fix, or the budget ends.
 
     ``on_attempt`` is called when each attempt ends (and again once its wait is decided);
-    ``on_progress`` receives streamed text as it arrives.
+    ``on_progress`` receives streamed text as it arrives.  Pass ``result`` (e.g.
+    ``ReplayResult({})``) to keep the attempts made so far when the replay is cancelled or
+    interrupted (Ctrl-C): it is filled in place, its ``outcome`` set to ``cancelled``, and the
+    interrupted attempt recorded as ``cancelled``.
     """
     sent = prepare_body(body, opts)
-    result = ReplayResult(sent)
+    if result is None:
+        result = ReplayResult(sent)
+    else:
+        result.body = sent
+    timeout = attempt_timeout(sent, opts)
     if not isinstance(sent.get("model"), str):
         result.outcome, result.summary = "structural", "the request names no model: pass a model to replay it"
         result.advice = "Bedrock and Vertex bodies carry the model in the URL; choose the model to send."
         return result
     if client is None:
         try:
-            client = make_client(opts)
+            client = make_client(opts, timeout)
         except Exception as exc:  # anthropic.CredentialsError: no key, no usable profile
             attempt = Attempt(1, _now(), outcome="no_key", error_class=ErrorClass.CLIENT,
                               message=_no_key_message(exc))
@@ -160,9 +218,10 @@ async def replay(
         result.attempts.append(attempt)
         t0 = time.perf_counter()
         try:
-            await _send(client, sent, opts, attempt, on_progress)
-        except asyncio.CancelledError:
+            await _send(client, sent, opts, attempt, on_progress, timeout)
+        except (asyncio.CancelledError, KeyboardInterrupt):
             attempt.outcome, attempt.message = "cancelled", "cancelled by the user"
+            attempt.error_class = None
             result.outcome, result.summary = "cancelled", f"cancelled during attempt {n}"
             raise
         finally:
@@ -185,7 +244,11 @@ async def replay(
         attempt.wait, attempt.wait_reason = round(d.wait, 3), d.reason
         if on_attempt:
             on_attempt(attempt)
-        await sleep(d.wait)
+        try:
+            await sleep(d.wait)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            result.outcome, result.summary = "cancelled", f"cancelled while waiting after attempt {n}"
+            raise
         waited += d.wait
     raise AssertionError("unreachable: the policy stops at max_attempts")
 
@@ -193,6 +256,9 @@ async def replay(
 def _finish_unretryable(result: ReplayResult, attempt: Attempt, cls: ErrorClass) -> ReplayResult:
     result.outcome = cls.value
     result.advice = advice(cls, attempt.error)
+    if attempt.outcome == "redirect":  # the key is not the problem: the address is
+        result.advice = ("The API never redirects: point --base-url (or ANTHROPIC_BASE_URL) at the "
+                         "final address of the API or proxy.")
     if cls is ErrorClass.STRUCTURAL and attempt.error is not None:
         result.error_path, result.rule = explain_message(attempt.error.message, result.body)
         where = f" at {to_dotted(result.error_path)}" if result.error_path else ""
@@ -204,42 +270,106 @@ def _finish_unretryable(result: ReplayResult, attempt: Attempt, cls: ErrorClass)
     return result
 
 
-async def _send(client: Any, body: dict[str, Any], opts: ReplayOptions, attempt: Attempt,
-                on_progress: Callable[[str], None] | None) -> None:
+def _connection_failed(attempt: Attempt, exc: BaseException, timeout: float) -> None:
+    """The SDK's APIConnectionError, by its cause: a redirect loop or a refused redirect is the
+    client's to fix (exit 5); anything else on the wire is transient."""
+    import httpx2
+
+    cause = exc.__cause__ or exc
+    if isinstance(cause, httpx2.TooManyRedirects):
+        attempt.outcome, attempt.error_class = "redirect", ErrorClass.CLIENT
+        attempt.message = (f"redirected more than {MAX_REDIRECTS} times (a redirect loop?); check "
+                           f"--base-url / ANTHROPIC_BASE_URL")
+    elif isinstance(cause, RedirectRefused):
+        attempt.outcome, attempt.error_class = "redirect", ErrorClass.CLIENT
+        attempt.message = redact_text(f"redirected to another host ({cause}); not followed, so the "
+                                      f"API key is not sent there: check --base-url / ANTHROPIC_BASE_URL")
+    elif isinstance(cause, httpx2.TimeoutException):
+        attempt.outcome, attempt.error_class = "timeout", ErrorClass.TRANSIENT
+        attempt.message = f"no response within {timeout:g} s (timeout)"
+    else:
+        attempt.outcome, attempt.error_class = "connection", ErrorClass.TRANSIENT
+        attempt.message = f"connection failed: {redact_text(str(cause) or type(cause).__name__)}"
+
+
+def _body_failed(attempt: Attempt, exc: BaseException | None, timeout: float) -> None:
+    """The headers came, the body did not: past the deadline (``exc`` None) or the connection broke."""
+    import httpx2
+
+    if exc is None or isinstance(exc, httpx2.TimeoutException):
+        attempt.outcome, attempt.error_class = "timeout", ErrorClass.TRANSIENT
+        attempt.message = f"HTTP {attempt.status}, but the body did not finish within {timeout:g} s (timeout)"
+    else:
+        attempt.outcome, attempt.error_class = "connection", ErrorClass.TRANSIENT
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        attempt.message = redact_text(f"connection lost while reading the response (HTTP {attempt.status}): "
+                                      f"{detail}")
+
+
+async def _post(client: Any, path: str, body: dict[str, Any], opts: ReplayOptions, attempt: Attempt,
+                deadline: float, timeout: float) -> Any:
+    """``client.post`` within the attempt's deadline; the response (body unread), or None with the
+    failure recorded in ``attempt``."""
     import anthropic
     import httpx2
 
-    stream = body.get("stream") is True
     try:
-        # Always read the body ourselves (stream=True), so its size is bounded even when the
-        # request is not streamed: a broken server must not make a replay read gigabytes.
-        resp = await client.post("/v1/messages", body=body, cast_to=httpx2.Response, stream=True,
-                                 options={"headers": dict(opts.headers)} if opts.headers else {})
+        async with asyncio.timeout_at(deadline):
+            # Always read the body ourselves (stream=True), so its size is bounded even when the
+            # request is not streamed: a broken server must not make a replay read gigabytes.
+            return await client.post(path, body=body, cast_to=httpx2.Response, stream=True,
+                                     options={"headers": dict(opts.headers)} if opts.headers else {})
+    except TimeoutError:  # the deadline (a server trickling its headers): the SDK's own timeout is per read
+        attempt.outcome, attempt.error_class = "timeout", ErrorClass.TRANSIENT
+        attempt.message = f"no response within {timeout:g} s (timeout)"
     except anthropic.APIStatusError as exc:
         _record_status_error(attempt, exc.response.status_code, dict(exc.response.headers), exc.body,
                              exc.response.text if exc.body is None else None)
-        return
-    except anthropic.APITimeoutError:
-        attempt.outcome, attempt.error_class = "timeout", ErrorClass.TRANSIENT
-        attempt.message = f"no response within {opts.timeout:g} s (timeout)"
-        return
-    except anthropic.APIConnectionError as exc:
-        attempt.outcome, attempt.error_class = "connection", ErrorClass.TRANSIENT
-        attempt.message = f"connection failed: {redact_text(str(exc.__cause__ or exc))}"
-        return
+    except anthropic.APIConnectionError as exc:  # APITimeoutError included
+        _connection_failed(attempt, exc, timeout)
     except (TypeError, anthropic.AnthropicError) as exc:
         if "auth" in str(exc).lower() or "api_key" in str(exc).lower() or "credential" in str(exc).lower():
             attempt.outcome, attempt.error_class = "no_key", ErrorClass.CLIENT
             attempt.message = _no_key_message(exc)
-            return
+            return None
         raise
+    return None
+
+
+async def _read_body_by(resp: Any, attempt: Attempt, deadline: float, timeout: float) -> tuple[bytes, bool] | None:
+    """:func:`_read_body` within the deadline; None with the failure recorded in ``attempt``."""
+    import httpx2
+
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await _read_body(resp)
+    except TimeoutError:
+        _body_failed(attempt, None, timeout)
+    except httpx2.TransportError as exc:  # a reset mid-body, a cut content-length, a read timeout
+        _body_failed(attempt, exc, timeout)
+    return None
+
+
+async def _send(client: Any, body: dict[str, Any], opts: ReplayOptions, attempt: Attempt,
+                on_progress: Callable[[str], None] | None, timeout: float | None = None) -> None:
+    """One attempt, bounded by one deadline from sending to the last byte, streamed or not (a
+    server that trickles a byte at a time never trips the per-read timeout, but it trips this)."""
+    timeout = timeout if timeout is not None else attempt_timeout(body, opts)
+    deadline = asyncio.get_running_loop().time() + timeout
+    stream = body.get("stream") is True
+    resp = await _post(client, "/v1/messages", body, opts, attempt, deadline, timeout)
+    if resp is None:
+        return
     attempt.status = resp.status_code
     attempt.headers = redact_headers(dict(resp.headers))
     attempt.request_id = resp.headers.get("request-id")
     if stream:
-        await _read_stream(resp, attempt, on_progress, opts.timeout)
+        await _read_stream(resp, attempt, on_progress, timeout, deadline)
         return
-    content, too_big = await _read_body(resp)
+    read = await _read_body_by(resp, attempt, deadline, timeout)
+    if read is None:
+        return
+    content, too_big = read
     if too_big:
         attempt.outcome, attempt.error_class = "malformed", ErrorClass.TRANSIENT
         attempt.message = (f"HTTP {attempt.status} with a body over {size_text(MAX_RESPONSE_BYTES)}; "
@@ -255,7 +385,7 @@ async def _send(client: Any, body: dict[str, Any], opts: ReplayOptions, attempt:
         if err is not None and err.type:
             _record_api_error(attempt, err)
             return
-        _malformed(attempt, resp.content)
+        _malformed(attempt, content)
         return
     attempt.outcome, attempt.response = "success", data
     attempt.message = _success_line(data)
@@ -314,45 +444,48 @@ async def _read_body(resp: Any) -> tuple[bytes, bool]:
 
 
 async def _read_stream(resp: Any, attempt: Attempt, on_progress: Callable[[str], None] | None,
-                       timeout: float | None = None) -> None:
+                       timeout: float | None = None, deadline: float | None = None) -> None:
     """Read an SSE stream, bounded in bytes (MAX_RESPONSE_BYTES), events (MAX_STREAM_EVENTS) and
-    time (``timeout`` for the whole stream: a server that trickles a byte a minute never trips a
-    per-read timeout, but it does this one)."""
+    time (``deadline``, the loop time the attempt ends, else ``timeout`` from now: a server that
+    trickles a byte a minute never trips a per-read timeout, nor completes a line, but it trips
+    this); what arrived before a limit is kept."""
     import httpx2
 
     lines: list[str] = []
-    events: list[SSEEvent | str] = []
     transport_error: str | None = None
     limit_hit: str | None = None
     max_bytes, max_events = MAX_RESPONSE_BYTES, MAX_STREAM_EVENTS
-    deadline = time.monotonic() + timeout if timeout else None
+    if deadline is None and timeout:
+        deadline = asyncio.get_running_loop().time() + timeout
     size = n_events = 0
     try:
-        async for line in resp.aiter_lines():
-            lines.append(line + "\n")
-            size += len(line) + 1
-            if not line:
-                n_events += 1
-            if on_progress and line.startswith("data:") and '"text_delta"' in line:
-                try:
-                    on_progress(json.loads(line[5:])["delta"]["text"])
-                except (ValueError, KeyError, TypeError):
-                    pass
-            if size > max_bytes:
-                limit_hit = f"over {size_text(max_bytes)}"
-            elif n_events >= max_events:
-                limit_hit = f"{max_events:,} events"
-            elif deadline is not None and time.monotonic() > deadline:
-                limit_hit = f"{timeout:g} s (the attempt timeout)"
-            if limit_hit:
-                break
+        # The lines read so far stay in ``lines`` when the deadline cancels the read.
+        async with asyncio.timeout_at(deadline):
+            async for line in resp.aiter_lines():
+                lines.append(line + "\n")
+                size += len(line) + 1
+                if not line:
+                    n_events += 1
+                if on_progress and line.startswith("data:") and '"text_delta"' in line:
+                    try:
+                        on_progress(json.loads(line[5:])["delta"]["text"])
+                    except (ValueError, KeyError, TypeError):
+                        pass
+                if size > max_bytes:
+                    limit_hit = f"over {size_text(max_bytes)}"
+                elif n_events >= max_events:
+                    limit_hit = f"{max_events:,} events"
+                if limit_hit:
+                    break
+    except TimeoutError:
+        limit_hit = f"{timeout:g} s (the attempt timeout)"
     except httpx2.HTTPError as exc:
         transport_error = f"{type(exc).__name__}: {exc}"
     finally:
         await resp.aclose()
     if limit_hit:
         transport_error = f"stopped reading after {limit_hit}"
-    events = list(parse_sse(lines))
+    events: list[SSEEvent | str] = list(parse_sse(lines))
     acc = accumulate(events)
     attempt.response = acc.message
     if acc.error is not None:
@@ -373,41 +506,35 @@ async def _read_stream(resp: Any, attempt: Attempt, on_progress: Callable[[str],
 
 async def count_tokens(body: dict[str, Any], opts: ReplayOptions = ReplayOptions(), *,
                        client: Any = None) -> tuple[int | None, Attempt]:
-    """Server-side validation without generating: ``(input_tokens or None, the attempt)``."""
-    import anthropic
-    import httpx2
+    """Server-side validation without generating: ``(input_tokens or None, the attempt)``.
 
+    Nothing is generated, so the deadline is ``opts.timeout`` or DEFAULT_TIMEOUT whatever the
+    ``max_tokens``."""
     sent = prepare_body(body, ReplayOptions(model=opts.model))
     payload = {k: v for k, v in sent.items() if k in COUNT_TOKENS_KEYS}
     attempt = Attempt(1, _now())
+    timeout = opts.timeout if opts.timeout is not None else DEFAULT_TIMEOUT
     if client is None:
         try:
-            client = make_client(opts)
+            client = make_client(opts, timeout)
         except Exception as exc:  # anthropic.CredentialsError
             attempt.outcome, attempt.error_class = "no_key", ErrorClass.CLIENT
             attempt.message = _no_key_message(exc)
             return None, attempt
     t0 = time.perf_counter()
     try:
-        resp = await client.post("/v1/messages/count_tokens", body=payload, cast_to=httpx2.Response,
-                                 stream=True, options={"headers": dict(opts.headers)} if opts.headers else {})
-    except anthropic.APIStatusError as exc:
-        _record_status_error(attempt, exc.response.status_code, dict(exc.response.headers), exc.body,
-                             exc.response.text if exc.body is None else None)
-        return None, attempt
-    except anthropic.APIConnectionError as exc:
-        attempt.outcome, attempt.error_class = "connection", ErrorClass.TRANSIENT
-        attempt.message = f"connection failed: {redact_text(str(exc.__cause__ or exc))}"
-        return None, attempt
-    except (TypeError, anthropic.AnthropicError) as exc:
-        attempt.outcome, attempt.error_class = "no_key", ErrorClass.CLIENT
-        attempt.message = _no_key_message(exc)
-        return None, attempt
+        deadline = asyncio.get_running_loop().time() + timeout
+        resp = await _post(client, "/v1/messages/count_tokens", payload, opts, attempt, deadline, timeout)
+        if resp is None:
+            return None, attempt
+        attempt.status = resp.status_code
+        attempt.headers = redact_headers(dict(resp.headers))
+        read = await _read_body_by(resp, attempt, deadline, timeout)
     finally:
         attempt.latency_ms = round((time.perf_counter() - t0) * 1000, 1)
-    attempt.status = resp.status_code
-    attempt.headers = redact_headers(dict(resp.headers))
-    content, too_big = await _read_body(resp)
+    if read is None:
+        return None, attempt
+    content, too_big = read
     if too_big:
         attempt.outcome, attempt.error_class = "malformed", ErrorClass.TRANSIENT
         attempt.message = f"HTTP {attempt.status} with a body over {size_text(MAX_RESPONSE_BYTES)}; stopped reading it"
