@@ -58,3 +58,14 @@ async def test_a_record_the_app_cannot_show_is_skipped_and_the_others_load(tmp_p
         assert len(app.session) == 2
         [issue] = app.session.issues
         assert "could not be shown (TypeError: odd value near" in str(issue) and KEY not in str(issue)
+
+
+async def test_wrong_typed_role_and_block_type_open_as_findings_with_the_good_records(tmp_path):
+    body = {"model": "claude-haiku-4-5", "max_tokens": 8, "messages": [{"role": "user", "content": "hi"}]}
+    bad_role = {**body, "messages": [{"role": [], "content": "hi"}]}
+    bad_type = {**body, "messages": [{"role": "user", "content": [{"type": {}, "text": "x"}]}]}
+    src = tmp_path / "mixed.jsonl"
+    src.write_text("".join(json.dumps(x) + "\n" for x in (body, bad_role, bad_type, body)))
+    async with open_app(src) as (app, pilot):
+        assert len(app.session) == 4 and app.session.issues == []
+        assert [x.errors for x in app.session.summaries] == [0, 1, 1, 0]

@@ -99,3 +99,18 @@ def test_fix_in_place_refuses_when_a_writer_changes_the_log_meanwhile(capsys, mo
     now = src.read_text()
     assert late in now and now.replace(late, "") == original  # the writer's record is there, ours not written
     assert not src.with_name("run.jsonl.bak").exists()
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_partial_file(capsys, monkeypatch, tmp_path, src):
+    import errno
+
+    from tui.core.export import atomic
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    dest = tmp_path / "out.json"
+    run = cli(capsys, "export", src, "--record", 0, "-o", dest)
+    assert run.rc == 2 and run.err_lines[-1] == f"payload-doctor: {dest}: cannot write: No space left on device"
+    assert not dest.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
