@@ -71,10 +71,51 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as dist_version
+
+    try:
+        return dist_version("payload-doctor")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        return "unknown (not installed)"
+
+
+def _not_a_file(word: str) -> str | None:
+    """Why ``payload-doctor WORD`` must not open the app: a mistyped command, or a missing file.
+    None when WORD is a file the app can try to open."""
+    import difflib
+    from pathlib import Path
+
+    if Path(word).exists():
+        return None
+    looks_like_command = "/" not in word and "." not in word and not word.startswith("-")
+    if looks_like_command:
+        near = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]!r}?)" if near else f"; the commands are {', '.join(COMMANDS)}"
+        return f"unknown command {word!r}{hint}; to open a file, give its path"
+    return f"{word}: no such file"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] in (["--version"], ["-V"]):
+        print(f"payload-doctor {version()}")
+        return Exit.OK
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
-        argv = ["open", *argv]  # `payload-doctor FILE` and bare `payload-doctor` open the TUI
+        # `payload-doctor FILE` and bare `payload-doctor` open the TUI, but never for a typo or a
+        # missing file: that is one line and exit 2, not an app showing an error.
+        if argv and not argv[0].startswith("-"):
+            why = _not_a_file(argv[0])
+            if why is not None:
+                print(f"payload-doctor: {printable(why)}", file=sys.stderr)
+                return Exit.USAGE
+        argv = ["open", *argv]
+    if argv[0] == "open" and len(argv) > 1 and not argv[1].startswith("-"):
+        from pathlib import Path
+
+        if not Path(argv[1]).exists():
+            print(f"payload-doctor: {printable(argv[1])}: no such file", file=sys.stderr)
+            return Exit.USAGE
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
