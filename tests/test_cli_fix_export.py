@@ -127,3 +127,12 @@ def test_exported_curl_body_goes_through_the_checker(capsys, tmp_path):
                    check=True, timeout=30)
     sent = json.loads((tmp_path / "body.json").read_text())
     assert "P003" in {f.code for f in findings(sent)}
+
+
+def test_export_of_a_body_with_errors_writes_it_and_says_so(capsys, tmp_path):
+    out = tmp_path / "r.json"
+    rc, _, err = run(capsys, "export", SAMPLES / "incident.jsonl", "--record", 2, "-o", out)
+    assert rc == 0 and out.exists()
+    assert "exported with 1 error (P001): the API would reject this body as it is" in err
+    rc, _, err = run(capsys, "export", SAMPLES / "incident.jsonl", "--record", 0, "-o", tmp_path / "ok.json")
+    assert rc == 0 and "exported with" not in err

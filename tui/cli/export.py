@@ -14,7 +14,7 @@ from pathlib import Path
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests, write_output
 from tui.core.model import Exchange
-from tui.core.outgoing import beta_values, check_outgoing, logged_api_error, logged_api_version
+from tui.core.outgoing import beta_values, check_outgoing, errors_note, logged_api_error, logged_api_version
 
 
 def _one(args: argparse.Namespace) -> Exchange:
@@ -39,10 +39,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         body = res.fixed
         err.print(f"applied {len(res.applied)} fix{'es' * (len(res.applied) != 1)} before exporting")
     exporter = get_exporter(args.format)
-    text = exporter(body, findings=check_outgoing(ex, body), api_error=logged_api_error(ex),
+    findings = check_outgoing(ex, body)
+    text = exporter(body, findings=findings, api_error=logged_api_error(ex),
                     redact=not args.no_redact, beta=beta_values(ex), api_version=logged_api_version(ex))
+    note = errors_note(findings)
     if not args.output or args.output == "-":
         sys.stdout.write(text)
+        if note:
+            err.print(note, style="yellow")
         return Exit.OK
     dest = Path(args.output)
     if dest.exists() and dest.resolve() == Path(args.file).resolve():
@@ -50,6 +54,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     write_output(dest, text, force=args.force)
     err.print(f"wrote {output.printable(str(dest))} ({exporter.description}"
               + ("" if args.no_redact and not exporter.always_redacted else ", secrets redacted") + ")")
+    if note:
+        err.print(note, style="yellow")
     return Exit.OK
 
 

@@ -79,6 +79,16 @@ def outgoing_exchange(ex: Exchange | None, body: Any) -> Exchange:
                     dialect=ex.dialect)
 
 
+def errors_note(findings: list[Finding]) -> str | None:
+    """``exported with 2 errors (P001, B003)``: an export of a body the API would still reject is
+    written (a user may want to reproduce the 400), and says so."""
+    codes = sorted({f.code for f in findings if f.severity.value == "error"})
+    n = sum(1 for f in findings if f.severity.value == "error")
+    if not n:
+        return None
+    return f"exported with {n} error{'s' * (n != 1)} ({', '.join(codes)}): the API would reject this body as it is"
+
+
 def check_outgoing(ex: Exchange | None, body: Any) -> list[Finding]:
     """Every finding for ``body`` as a replay or export of ``ex`` would send it."""
     from tui.core.check import check_request

@@ -96,7 +96,11 @@ class ExportScreen(ModalScreen[Path | None]):
         except (OSError, FileExistsError) as exc:
             self._say(f"Could not write {dest}: {exc}")
             return
-        self.app.notify(f"Wrote {printable(str(dest))}")
+        from tui.core.outgoing import errors_note
+
+        note = errors_note(self.state.findings)
+        self.app.notify(f"Wrote {printable(str(dest))}" + (f"; {note}" if note else ""),
+                        severity="warning" if note else "information")
         self.dismiss(dest)
 
     def _say(self, text: str) -> None:
