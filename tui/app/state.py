@@ -17,7 +17,7 @@ from typing import Any
 from tui.core.check import check_exchange, summarize
 from tui.core.findings import Finding
 from tui.core.model import Exchange, LoadIssue, Source
-from tui.core.redact import redact_text
+from tui.core.redact import redact_and_shorten, redact_text
 from tui.core.repair.history import History
 
 CACHE = 32
@@ -113,7 +113,7 @@ def search_text(state: ExchangeState) -> str:
             for key in ("text", "name", "id", "tool_use_id"):
                 v = b.get(key)
                 if isinstance(v, str):
-                    parts.append(v[:200])
+                    parts.append(redact_and_shorten(v, 200))
     return " ".join(parts).lower()[:20_000]
 
 

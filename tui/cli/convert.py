@@ -80,7 +80,10 @@ def _anthropic(ex: Exchange, redact: bool) -> tuple[Any, list[str]]:
         from tui.core.convert.openai import to_anthropic
 
         converted = to_anthropic(ex.request, ex.dialect)
-        body, notes = converted.body, [f"converted from {ex.dialect}: {n}" for n in converted.notes]
+        from tui.core.redact import redact_text
+
+        body, notes = converted.body, [f"converted from {ex.dialect}: {redact_text(n) if redact else n}"
+                                       for n in converted.notes]
     return (redact_value(body) if redact else body), notes
 
 

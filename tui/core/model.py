@@ -116,4 +116,6 @@ class LoadIssue:
             loc += f"#{self.record}"
         if self.path:
             loc += f" at {self.path}"
-        return f"{loc}: {self.message}"
+        from tui.core.redact import redact_text  # loaders quote URLs, keys and values: mask once, here
+
+        return redact_text(f"{loc}: {self.message}")

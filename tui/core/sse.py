@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.redact import redact_and_shorten
+
 MAX_EVENTS = 1_000_000
 """A stream longer than this is cut and reported: every loop over input is bounded."""
 
@@ -203,7 +205,7 @@ def _finish_json(acc: Accumulated, content: list[Any], idx: int, json_bufs: dict
         content[idx]["input"] = {}
         content[idx]["_partial_json"] = buf
         acc.defects.append(f"tool input of block {idx} is not valid JSON (kept as _partial_json): "
-                           f"{buf[:80]!r}")
+                           f"{redact_and_shorten(buf, 80)!r}")
 
 
 def accumulate_text(text: str) -> Accumulated:

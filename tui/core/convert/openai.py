@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core import apishapes
+from tui.core.redact import redact_and_shorten
 from tui.core.media_types import image_block_from_url, parse_data_uri
 
 DEFAULT_MAX_TOKENS = 4096
@@ -97,9 +98,7 @@ _WHY_DROPPED: dict[str, str] = {
 
 def _drop_note(notes: _Notes, key: str, value: Any) -> None:
     why = _WHY_DROPPED.get(key, "no equivalent in the target API")
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    if len(shown) > 40:
-        shown = shown[:37] + "…"
+    shown = redact_and_shorten(json.dumps(value, ensure_ascii=False, default=str), 40)
     notes.add(f"dropped `{key}` ({shown}): {why}")
 
 
@@ -301,7 +300,7 @@ def _common_params(src: dict[str, Any], body: dict[str, Any], notes: _Notes, han
     version = apishapes.sdk_api_version()
     for key in ("temperature", "top_p"):
         if src.get(key) is not None:
-            shown = json.dumps(src[key], ensure_ascii=False, default=str)[:40]
+            shown = redact_and_shorten(json.dumps(src[key], ensure_ascii=False, default=str), 40)
             notes.add(f"dropped `{key}` ({shown}): anthropic-version {version}, which the SDK sends, "
                       f"accepts no sampling parameter")
     stop = src.get("stop")

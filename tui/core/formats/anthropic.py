@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.model import Exchange, Source
-from tui.core.redact import redact_headers, redact_text
+from tui.core.redact import redact_and_shorten, redact_headers, redact_text
 
 # Keys of the native record (Exchange.to_native) besides request/response/error.
 _NATIVE_KEYS = ("status", "started_at", "duration_ms", "headers", "request_id", "source", "extra")
@@ -127,7 +127,7 @@ def _pair(v: dict[str, Any], source: Source) -> Exchange:
 
 def _describe(v: Any) -> str:
     if isinstance(v, dict):
-        keys = redact_text(", ".join(str(k)[:60] for k in list(v)[:8]) + (", …" if len(v) > 8 else ""))
+        keys = ", ".join(redact_and_shorten(str(k), 60) for k in list(v)[:8]) + (", …" if len(v) > 8 else "")
         return (f"an object with keys {{{keys}}} is not a request body, a Message, an error "
                 f"envelope or a {{request, response}} pair")
     return f"a JSON {type(v).__name__} is not a request body, a Message, an error envelope or a pair"

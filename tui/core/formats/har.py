@@ -83,7 +83,7 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
     post = req.get("postData")
     text = post.get("text") if isinstance(post, dict) else None
     if not isinstance(text, str):
-        raise ValueError(f"POST {url} has no request body (request.postData.text)")
+        raise ValueError(f"POST {redact_text(str(url))} has no request body (request.postData.text)")
     try:
         body = parse_json(text)
     except JSON_ERRORS as exc:

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.findings import Applicability, Fix, Severity, Violation
+from tui.core.redact import redact_and_shorten
 from tui.core.repair import ops
 from tui.core.rules.context import CheckContext
 from tui.core.rules.registry import rule
@@ -451,7 +452,7 @@ def chat_completion_cut(ctx: CheckContext) -> Iterator[Violation]:
             if isinstance(fn, dict) and _bad_arguments(fn.get("arguments")):
                 yield Violation(("choices", c, "message", "tool_calls", k, "function", "arguments"),
                                 f"arguments of tool call {call.get('id', '?')} ({fn.get('name', '?')}) are "
-                                f"not a JSON object (cut output?): {str(fn['arguments'])[:60]!r}",
+                                f"not a JSON object (cut output?): {redact_and_shorten(str(fn['arguments']), 60)!r}",
                                 scope="response")
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from tui.core.findings import Severity, Violation
 from tui.core.paths import Path, get, to_dotted
 from tui.core.rules.context import CheckContext
+from tui.core.redact import redact_and_shorten
 from tui.core.schemas import validator_for
 from tui.core.rules.registry import rule
 
@@ -30,8 +31,9 @@ _TRUNCATING_STOPS = ("max_tokens", "model_context_window_exceeded")
 
 
 def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One line of at most ``limit`` characters, masked before it is cut (a cut key is no longer
+    recognised as one)."""
+    return redact_and_shorten(" ".join(text.split()), limit)
 
 
 def _response_blocks(ctx: CheckContext) -> list[tuple[int, dict[str, Any]]]:
