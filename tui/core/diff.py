@@ -31,7 +31,7 @@ from rich.text import Text
 
 from tui.core.display import escape_invisible_json
 from tui.core.paths import Path, to_dotted
-from tui.core.redact import redact_text
+from tui.core.redact import redact_and_shorten, redact_text
 from tui.core.repair import ops
 
 ChangeKind = Literal["added", "removed", "changed", "moved"]
@@ -269,7 +269,7 @@ def describe(value: Any) -> str:
             bits = [f"{typ} block"]
             for key in ("name", "id", "tool_use_id"):
                 if isinstance(value.get(key), str):
-                    bits.append(value[key])
+                    bits.append(redact_and_shorten(value[key], 60))
             if typ == "text" and isinstance(value.get("text"), str):
                 bits.append(preview(value["text"], 30))
             return " ".join(bits)
