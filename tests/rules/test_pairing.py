@@ -272,3 +272,11 @@ def test_p008_empty_list_becomes_empty_object():
 def test_p008_near_miss_empty_object():
     p = convo(assistant(tool_use("toolu_A", inp={})), user(tool_result("toolu_A")))
     assert "P008" not in codes(p)
+
+
+def test_p007_two_bad_ids_that_sanitize_alike_get_distinct_new_ids():
+    p = convo(assistant(tool_use("call:1"), tool_use("call.1")), user(tool_result("call:1"), tool_result("call.1")))
+    fixed = fix_all(p, "P007", unsafe=False)
+    ids = [b["id"] for b in fixed["messages"][1]["content"]]
+    assert len(set(ids)) == 2 and all(i.startswith("call_1") for i in ids)
+    assert [b["tool_use_id"] for b in fixed["messages"][2]["content"]] == ids

@@ -551,10 +551,10 @@ def invalid_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
         base = new
         while new in taken:
             new, n = f"{base}_{n}", n + 1
+        taken.add(new)  # two bad ids that sanitize alike get distinct new ids
         fix_ops = [ops.replace((*b.path, "id"), new)]
-        for _, r in ctx.all_blocks():
-            if r.type == "tool_result" and r.block.get("tool_use_id") == tid:
-                fix_ops.append(ops.replace((*r.path, "tool_use_id"), new))
+        for _, r in _results_by_id(ctx).get(tid, ()):  # an index, not a scan of every block per id
+            fix_ops.append(ops.replace((*r.path, "tool_use_id"), new))
         yield Violation(
             (*b.path, "id"),
             f"tool_use id {tid!r} has characters outside [a-zA-Z0-9_-]",
