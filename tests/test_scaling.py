@@ -1,0 +1,46 @@
+"""check is linear in conversation length (issue 13 §4): a ratio measured in one run, never a time.
+
+20,000 messages with 5,000 defects (missing results, malformed ids, misplaced results) must
+check within 15x the time of 2,000 messages with 500 defects: linear work is about 10x; the
+quadratic P001 and P007 of before were over 50x.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tui.core.check import check_request
+
+
+def conversation(n: int) -> dict[str, Any]:
+    msgs: list[dict[str, Any]] = [{"role": "user", "content": "start"}]
+    for i in range(n // 2):
+        kind = i % 4
+        tid = f"call:{i}" if kind == 1 else f"toolu_{i:08d}"  # a malformed id a quarter of the time
+        msgs.append({"role": "assistant", "content": [{"type": "text", "text": f"step {i}"},
+                                                      {"type": "tool_use", "id": tid, "name": "w", "input": {}}]})
+        if kind == 2:  # the result is missing
+            msgs.append({"role": "user", "content": f"no result {i}"})
+        else:
+            msgs.append({"role": "user", "content": [{"type": "tool_result", "tool_use_id": tid, "content": "ok"}]})
+    return {"model": "claude-haiku-4-5", "max_tokens": 64, "messages": msgs,
+            "tools": [{"name": "w", "input_schema": {"type": "object"}}]}
+
+
+def cpu(body: dict[str, Any]) -> tuple[float, int]:
+    best, found = float("inf"), 0
+    for _ in range(2):
+        t = time.process_time()
+        found = len(check_request(body))
+        best = min(best, time.process_time() - t)
+    return best, found
+
+
+def test_check_of_a_20000_message_request_is_within_15x_of_2000():
+    small, big = conversation(2_000), conversation(20_000)
+    cpu(small)  # warm the caches and imports
+    t_small, f_small = cpu(small)
+    t_big, f_big = cpu(big)
+    assert f_small >= 500 and f_big >= 5_000
+    assert t_big <= 15 * max(t_small, 1e-3), (t_small, t_big)
