@@ -11,13 +11,11 @@ run.  Linear work grows like N / N0.  Usage:
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.scaling import HERE, report, tree_at  # noqa: E402
 
 CHILD = r"""
 import sys, time
@@ -41,31 +39,6 @@ print(f"{time.process_time() - t:.4f} {len(fs)}")
 SHAPES = ("clean", "missing", "bad-ids")
 
 
-def run(tree: Path, shape: str, n: int, limit: float) -> tuple[float, int] | None:
-    env = {**os.environ, "PYTHONPATH": str(tree), "PAYLOAD_DOCTOR_TODAY": "2026-12-07"}
-    try:
-        out = subprocess.run([sys.executable, "-c", CHILD, shape, str(n)], capture_output=True, text=True,
-                             check=True, env=env, cwd=tree, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return None
-    secs, found = out.stdout.split()
-    return float(secs), int(found)
-
-
-def report(label: str, tree: Path, sizes: list[int], limit: float) -> None:
-    for shape in SHAPES:
-        base: float | None = None
-        for n in sizes:
-            got = run(tree, shape, n, limit)
-            if got is None:
-                print(f"{label:>10} {shape:>8} N={n:>6}: over {limit:g} s (stopped)")
-                break
-            secs, found = got
-            base = base if base is not None else max(secs, 1e-4)
-            print(f"{label:>10} {shape:>8} N={n:>6}: {secs:7.2f} s CPU, {found:>6} findings, "
-                  f"{secs / base:6.1f}x the N={sizes[0]} time (linear would be {n / sizes[0]:.0f}x)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="2000,4000,8000,16000")
@@ -73,17 +46,12 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=120.0, help="seconds one size may take")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")]
-    report("this tree", HERE, sizes, a.limit)
+    for shape in SHAPES:
+        report("this tree", CHILD, HERE, sizes, a.limit, prefix=[shape])
     if a.ref:
-        with tempfile.TemporaryDirectory() as tmp:
-            ref = Path(tmp) / "ref"
-            subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", str(ref), a.ref],
-                           check=True, capture_output=True)
-            try:
-                report(a.ref, ref, sizes, a.limit)
-            finally:
-                subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(ref)],
-                               capture_output=True)
+        with tree_at(a.ref) as ref:
+            for shape in SHAPES:
+                report(a.ref, CHILD, ref, sizes, a.limit, prefix=[shape])
 
 
 if __name__ == "__main__":

@@ -13,13 +13,11 @@ bounded by ``--limit`` seconds a size.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.scaling import HERE, report, tree_at  # noqa: E402
 
 CHILD = r"""
 import sys, time
@@ -37,30 +35,6 @@ print(f"{time.process_time() - t:.4f} {len(r.applied)}")
 """
 
 
-def run(tree: Path, n: int, limit: float) -> tuple[float, int] | None:
-    env = {**os.environ, "PYTHONPATH": str(tree), "PAYLOAD_DOCTOR_TODAY": "2026-12-07"}
-    try:
-        out = subprocess.run([sys.executable, "-c", CHILD, str(n)], capture_output=True, text=True, check=True,
-                             env=env, cwd=tree, timeout=limit)
-    except subprocess.TimeoutExpired:
-        return None
-    secs, applied = out.stdout.split()
-    return float(secs), int(applied)
-
-
-def report(label: str, tree: Path, sizes: list[int], limit: float) -> None:
-    base: float | None = None
-    for n in sizes:
-        got = run(tree, n, limit)
-        if got is None:
-            print(f"{label:>10}  N={n:>6}: over {limit:g} s (stopped)")
-            continue
-        secs, applied = got
-        base = base if base is not None else max(secs, 1e-4)
-        print(f"{label:>10}  N={n:>6}: {secs:7.2f} s CPU, {applied} fixes, {secs / base:6.1f}x the N={sizes[0]} time "
-              f"(linear would be {n / sizes[0]:.0f}x)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="250,500,1000,2000")
@@ -68,17 +42,10 @@ def main() -> None:
     ap.add_argument("--limit", type=float, default=120.0, help="seconds a size may take")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")]
-    report("this tree", HERE, sizes, a.limit)
+    report("this tree", CHILD, HERE, sizes, a.limit, what="fixes")
     if a.ref:
-        with tempfile.TemporaryDirectory() as tmp:
-            ref = Path(tmp) / "ref"
-            subprocess.run(["git", "-C", str(HERE), "worktree", "add", "--detach", str(ref), a.ref],
-                           check=True, capture_output=True)
-            try:
-                report(a.ref, ref, sizes, a.limit)
-            finally:
-                subprocess.run(["git", "-C", str(HERE), "worktree", "remove", "--force", str(ref)],
-                               capture_output=True)
+        with tree_at(a.ref) as ref:
+            report(a.ref, CHILD, ref, sizes, a.limit, what="fixes")
 
 
 if __name__ == "__main__":
