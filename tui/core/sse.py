@@ -10,11 +10,11 @@ Events without an ``event:`` line are dispatched by their ``data.type`` (FORMATS
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.formats.base import parse_json
 from tui.core.redact import redact_and_shorten
 
 MAX_EVENTS = 1_000_000
@@ -68,7 +68,7 @@ def parse_sse(lines: Iterable[str]) -> Iterator[SSEEvent | str]:
 def _make(event: str | None, data: list[str], line: int) -> SSEEvent:
     text = "\n".join(data)
     try:
-        parsed: Any = json.loads(text) if text else None
+        parsed: Any = parse_json(text) if text else None
     except ValueError:
         parsed = text
     return SSEEvent(event, parsed, line)
@@ -200,7 +200,7 @@ def _finish_json(acc: Accumulated, content: list[Any], idx: int, json_bufs: dict
     if not buf.strip():
         return  # no input deltas: the start event's {} stands
     try:
-        content[idx]["input"] = json.loads(buf)
+        content[idx]["input"] = parse_json(buf)
     except ValueError:
         content[idx]["input"] = {}
         content[idx]["_partial_json"] = buf

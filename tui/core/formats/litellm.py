@@ -14,12 +14,11 @@ pass-through) is Anthropic-shaped.  The parameters live apart from the messages,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.anthropic import NotARecord, to_exchange as anthropic_exchange
-from tui.core.formats.base import Format, Sniff
+from tui.core.formats.base import Format, Sniff, parse_json
 from tui.core.formats.openai import (
     CHAT, RESPONSES, first_values, iso_time, read_json_records, request_dialect, response_dialect,
 )
@@ -55,7 +54,7 @@ def _maybe_json(v: Any) -> Any:
     """SpendLogs store ``messages``/``response`` as JSON text; standard payloads as values."""
     if isinstance(v, str) and v[:1] in ("{", "["):
         try:
-            return json.loads(v)
+            return parse_json(v)
         except ValueError:
             return v
     return v

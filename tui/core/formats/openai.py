@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tui.core.formats.anthropic import NotARecord, to_exchange as anthropic_exchange
-from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem, load_document
+from tui.core.formats.base import Format, Sniff, iter_jsonl, json_problem, load_document, parse_json
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_headers, redact_text
 
@@ -372,7 +372,7 @@ def _pair(v: dict[str, Any], source: Source, *, default: bool) -> Exchange:
     if isinstance(response, str):
         # A body kept as text: JSON of a response, or a stream this loader does not rebuild.
         try:
-            response = json.loads(response)
+            response = parse_json(response)
         except ValueError:
             raise BadShape("`response` is text that is not JSON (a streamed body?); save the parsed "
                            "response object instead", "/response") from None

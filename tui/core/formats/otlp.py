@@ -32,7 +32,7 @@ from typing import Any
 from tui.core.convert.openai import parse_arguments
 from tui.core.media_types import image_block_from_url
 from tui.core.formats.anthropic import NotARecord
-from tui.core.formats.base import Format, Sniff
+from tui.core.formats.base import Format, Sniff, parse_json
 from tui.core.formats.openai import (
     CHAT, broken_document_starts_with, first_values, is_claude_model, read_json_records, status_in_text,
 )
@@ -118,7 +118,7 @@ def _json(v: Any) -> Any:
     """Semconv content attributes are JSON strings (or already structured values)."""
     if isinstance(v, str):
         try:
-            return json.loads(v)
+            return parse_json(v)
         except ValueError:
             return v
     return v

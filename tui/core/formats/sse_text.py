@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.formats.anthropic import is_error, is_response
-from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines, iter_jsonl, json_problem
+from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines, iter_jsonl, json_problem, parse_json
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.sse import Accumulated, SSEEvent, accumulate, parse_sse
 
@@ -67,7 +67,7 @@ def _anthropic_verdict(line: str) -> bool | None:
     if value == "[DONE]":
         return False
     try:
-        data = json.loads(value)
+        data = parse_json(value)
     except ValueError:
         return None  # the last line of a head may be cut; another line decides
     if not isinstance(data, dict):
@@ -145,7 +145,7 @@ def outcome_from_body(body: Any, status: int | None = None) -> Outcome:
         if not text:
             return Outcome(note="the response body is empty")
         try:
-            body = json.loads(text)
+            body = parse_json(text)
         except ValueError:
             if failed:
                 return Outcome(error={"raw": body[:4000]})
