@@ -226,9 +226,12 @@ def beta_features() -> dict[str, dict[str, Any]]:
 LEGACY_SAMPLING = ("temperature", "top_p", "top_k")
 """Sampling parameters: in no request type of the SDK; the API took them before 2026-10-21."""
 
-SAMPLING_REMOVED_IN = datetime.date(2026, 10, 21)
-"""The API version from which no request may carry temperature / top_p / top_k, even at their
-defaults (the 2026-10-21 migration guide, shared/API_UPDATES.md "From the docs")."""
+API_2026_10_21 = datetime.date(2026, 10, 21)
+"""The API version whose migration guide (shared/API_UPDATES.md, "From the docs") rejects every
+sampling parameter even at its default, a ``document`` block directly in an assistant message,
+and non-empty ``citations`` on user text
+(https://platform.claude.com/docs/en/api/migration-2026-10-21); it is also the version the pinned SDK
+sends.  The rules for those three (A011, M007, C006) judge by this one date."""
 
 
 def sampling_removed_at(version: str | None) -> bool:
@@ -237,7 +240,7 @@ def sampling_removed_at(version: str | None) -> bool:
     from tui.core import clock
 
     day = clock.parse_iso(version)
-    return day is not None and day >= SAMPLING_REMOVED_IN
+    return day is not None and day >= API_2026_10_21
 
 
 @cache

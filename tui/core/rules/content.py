@@ -12,9 +12,9 @@ C004, whose fix (strip it) also clears the whitespace, so one fault gives one fi
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterator
 
+from tui.core import apishapes
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.paths import Path
 from tui.core.repair import ops
@@ -295,10 +295,6 @@ def no_messages(ctx: CheckContext) -> Iterator[Violation]:
         yield Violation(("messages",), "the request has no messages", api_error=CONTENT05_TEXT)
 
 
-CITATIONS_ON_USER_TEXT_REJECTED_IN = datetime.date(2026, 10, 21)
-"""shared/API_UPDATES.md, "Migration to 2026-10-21"; https://platform.claude.com/docs/en/api/migration-2026-10-21
-(breaking changes, Messages API); the version the pinned SDK sends (anthropic/_constants.py)."""
-
 
 @rule("C006", "citations-on-user-text", Severity.ERROR, fix=Applicability.UNSAFE, time_dependent=True)
 def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
@@ -332,7 +328,7 @@ def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
     text itself or send the cited document again.  No fix when the log shows the citations
     accepted at 2026-10-21 or later (the finding then questions this rule, not the request).
     """
-    verdict = ctx.version_verdict(CITATIONS_ON_USER_TEXT_REJECTED_IN)
+    verdict = ctx.version_verdict(apishapes.API_2026_10_21)
     if verdict is None:
         return
     for role, b in ctx.all_blocks():

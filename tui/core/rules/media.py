@@ -21,7 +21,6 @@ streams are undercounted, so M005 can miss a long PDF but does not invent pages.
 
 from __future__ import annotations
 
-import datetime
 import re
 import struct
 import weakref
@@ -29,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core import apishapes
 from tui.core.findings import Applicability, Fix, Severity, Violation
 from tui.core.media_types import (
     SUPPORTED_IMAGE_TYPES, base64_head, decode_base64, looks_like_base64, parse_data_uri,
@@ -530,11 +530,6 @@ def invalid_base64_data(ctx: CheckContext) -> Iterator[Violation]:
                         fix=fix or _note_fix(ref, f"image data {why}"))
 
 
-DOCUMENT_IN_ASSISTANT_REJECTED_IN = datetime.date(2026, 10, 21)
-"""shared/API_UPDATES.md, "Migration to 2026-10-21"; https://platform.claude.com/docs/en/api/migration-2026-10-21
-("Document blocks in assistant messages return an error"); the version the pinned SDK sends
-(anthropic/_constants.py)."""
-
 
 @rule("M007", "document-in-assistant-message", Severity.ERROR, fix=Applicability.UNSAFE, time_dependent=True)
 def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
@@ -568,7 +563,7 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
     before it, the block is dropped (the document is lost).  No fix when the log shows it
     accepted at 2026-10-21 or later.
     """
-    verdict = ctx.version_verdict(DOCUMENT_IN_ASSISTANT_REJECTED_IN)
+    verdict = ctx.version_verdict(apishapes.API_2026_10_21)
     if verdict is None:
         return
     msgs = ctx.request.get("messages")

@@ -57,7 +57,7 @@ def sampling_removed(ctx: CheckContext) -> bool:
 
     The logged ``anthropic-version``, else the SDK's (a replay sends that one).  A version that is
     not a date is left to the API (the per-model rules apply)."""
-    return apishapes.sampling_removed_at(ctx.api_version)
+    return ctx.version_verdict(apishapes.API_2026_10_21) is not None
 
 
 # -- rules ---------------------------------------------------------------------------------
@@ -595,14 +595,14 @@ def sampling_rejected_by_api_version(ctx: CheckContext) -> Iterator[Violation]:
     shows accepted with an earlier version, whose sampling did take effect.  The other way out,
     sending `anthropic-version: 2023-06-01`, is a client setting, not part of the body.
     """
-    if not sampling_removed(ctx):
+    verdict = ctx.version_verdict(apishapes.API_2026_10_21)
+    if verdict is None:
         return
     version = ctx.api_version
-    logged = ctx.api_version_logged is not None
     for key in SAMPLING_PARAMS:
         if not _set(ctx, key):
             continue
-        if ctx.accepted and not logged:
+        if verdict == "accepted-unversioned":
             yield Violation(
                 (key,),
                 f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the log "
@@ -612,7 +612,7 @@ def sampling_rejected_by_api_version(ctx: CheckContext) -> Iterator[Violation]:
                 fix=ops.unsafe(f"remove {key} (the logged request's sampling is given up)",
                                ops.remove((key,))),
             )
-        elif ctx.accepted:
+        elif verdict == "accepted-versioned":
             yield Violation(
                 (key,),
                 f"the log shows {key} accepted with anthropic-version {version}, which the migration "
@@ -620,7 +620,7 @@ def sampling_rejected_by_api_version(ctx: CheckContext) -> Iterator[Violation]:
                 severity=Severity.WARNING,
             )
         else:
-            source = "" if logged else " (the SDK's; the log has no anthropic-version)"
+            source = "" if ctx.api_version_logged else " (the SDK's; the log has no anthropic-version)"
             yield Violation(
                 (key,),
                 f"anthropic-version {version}{source} rejects {key}, even at its default value",
