@@ -80,7 +80,7 @@ def test_no_mutation_of_a_sample_is_an_internal_error(capsys, tmp_path, mutant):
 
 
 def test_a_reader_bug_on_one_record_is_a_load_issue_outside_the_test_suite(monkeypatch):
-    from tui.core.formats.openai import guarded
+    from tui.core.formats.base import guarded
     from tui.core.model import LoadIssue, Source
 
     def reader(value, source):

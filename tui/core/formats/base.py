@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
-import zlib
 import sys
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, BinaryIO
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO
 from tui.core.display import size_text
 from tui.core.formats.reader import Opened
 from tui.core.model import Exchange, LoadIssue, Source
+from tui.core.redact import redact_and_shorten
 
 SNIFF_RECORDS = 3
 FIRST_LINE_LIMIT = 64 * 1024 * 1024
@@ -538,14 +540,33 @@ def jsonl_exchanges(sniff: Sniff, convert: Callable[[Any, Source], Exchange],
     """One Exchange per JSONL line through ``convert``; a line that does not parse, or that
     ``convert`` rejects (its exception's text says why), becomes a LoadIssue naming the line."""
     name = sniff.name
+
+    def one(value: Any, source: Source) -> Iterator[Exchange | LoadIssue]:
+        try:
+            yield convert(value, source)
+        except rejected as exc:
+            yield LoadIssue(name, str(exc), record=source.record, line=source.line)
+
     for record, lineno, offset, value in iter_jsonl(sniff.opened):
         if isinstance(value, BaseException):
             yield LoadIssue(name, json_problem(value), record=record, line=lineno)
             continue
-        try:
-            yield convert(value, Source(name, record, lineno, offset))
-        except rejected as exc:
-            yield LoadIssue(name, str(exc), record=record, line=lineno)
+        yield from guarded(one, value, Source(name, record, lineno, offset))
+
+
+def guarded(one: Callable[[Any, Source], Iterable[Exchange | LoadIssue]], value: Any,
+            source: Source) -> Iterator[Exchange | LoadIssue]:
+    """``one(value, source)``, with a value of a shape the reader did not expect (a wrong-typed
+    field deep in a trace) becoming one LoadIssue for that record instead of ending the file.
+    Every record reader goes through it.  The test-suite (``PAYLOAD_DOCTOR_STRICT=1``)
+    re-raises, so such a reader bug stays visible."""
+    try:
+        yield from one(value, source)
+    except (TypeError, AttributeError, KeyError, IndexError, ValueError) as exc:
+        if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
+            raise
+        yield LoadIssue(source.file, f"could not be read: a value of an unexpected type ({type(exc).__name__}: "
+                                     f"{redact_and_shorten(str(exc), 120)})", record=source.record, line=source.line)
 
 
 def load_document(sniff: Sniff, *, what: str = "", column: bool = False) -> Any:
