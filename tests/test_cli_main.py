@@ -9,8 +9,9 @@ from tui.cli import main as cli_main
 
 @pytest.fixture()
 def no_app(monkeypatch):
+    """Records what the app would have opened, without opening it."""
     opened = []
-    monkeypatch.setattr("tui.cli.open.cmd_open", lambda args: opened.append(args) or 0)
+    monkeypatch.setattr("tui.app.app.run", lambda path, record=None: opened.append(path) or 0)
     return opened
 
 
@@ -41,7 +42,7 @@ def test_an_existing_file_and_no_argument_open_the_app(capsys, no_app, tmp_path,
     log.write_text("{}")
     monkeypatch.chdir(tmp_path)
     assert run(capsys, "frobnicate")[0] == 0 and run(capsys)[0] == 0
-    assert [a.file for a in no_app] == ["frobnicate", None]
+    assert no_app[0] == "frobnicate" and no_app[1].endswith("sample_payloads/incident.jsonl")
 
 
 def test_version(capsys):

@@ -80,20 +80,18 @@ def version() -> str:
         return "unknown (not installed)"
 
 
-def _not_a_file(word: str) -> str | None:
-    """Why ``payload-doctor WORD`` must not open the app: a mistyped command, or a missing file.
-    None when WORD is a file the app can try to open."""
+def _unknown_command(word: str) -> str | None:
+    """``payload-doctor WORD`` where WORD is no file and reads like a mistyped command (no path
+    separator, no suffix): the one line to print instead of opening the app.  A missing file is
+    ``open``'s own usage error."""
     import difflib
     from pathlib import Path
 
-    if Path(word).exists():
+    if Path(word).exists() or "/" in word or "." in word or word.startswith("-"):
         return None
-    looks_like_command = "/" not in word and "." not in word and not word.startswith("-")
-    if looks_like_command:
-        near = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
-        hint = f" (did you mean {near[0]!r}?)" if near else f"; the commands are {', '.join(COMMANDS)}"
-        return f"unknown command {word!r}{hint}; to open a file, give its path"
-    return f"{word}: no such file"
+    near = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    hint = f" (did you mean {near[0]!r}?)" if near else f"; the commands are {', '.join(COMMANDS)}"
+    return f"unknown command {word!r}{hint}; to open a file, give its path"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -102,20 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"payload-doctor {version()}")
         return Exit.OK
     if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
-        # `payload-doctor FILE` and bare `payload-doctor` open the TUI, but never for a typo or a
-        # missing file: that is one line and exit 2, not an app showing an error.
-        if argv and not argv[0].startswith("-"):
-            why = _not_a_file(argv[0])
-            if why is not None:
-                print(f"payload-doctor: {printable(why)}", file=sys.stderr)
-                return Exit.USAGE
-        argv = ["open", *argv]
-    if argv[0] == "open" and len(argv) > 1 and not argv[1].startswith("-"):
-        from pathlib import Path
-
-        if not Path(argv[1]).exists():
-            print(f"payload-doctor: {printable(argv[1])}: no such file", file=sys.stderr)
+        # `payload-doctor FILE` and bare `payload-doctor` open the TUI, but a typo is one line and
+        # exit 2, not an app showing an error (a missing file likewise: see `open`).
+        why = _unknown_command(argv[0]) if argv else None
+        if why is not None:
+            print(f"payload-doctor: {printable(why)}", file=sys.stderr)
             return Exit.USAGE
+        argv = ["open", *argv]
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args))

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from tui.cli.common import UsageError
+
 
 
 def demo_path() -> Path:
@@ -15,6 +17,8 @@ def demo_path() -> Path:
 
 def cmd_open(args: argparse.Namespace) -> int:
     path = args.file or str(demo_path())
+    if not Path(path).exists():  # one line and exit 2, before the app takes the terminal
+        raise UsageError(f"{path}: no such file")
     try:
         from tui.app.app import run  # type: ignore[import-not-found]
     except ModuleNotFoundError:
