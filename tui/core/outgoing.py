@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core import apishapes
-from tui.core.findings import Finding
+from tui.core.findings import Finding, Severity
 from tui.core.model import Exchange
 
 
@@ -82,10 +82,10 @@ def outgoing_exchange(ex: Exchange | None, body: Any) -> Exchange:
 def errors_note(findings: list[Finding]) -> str | None:
     """``exported with 2 errors (P001, B003)``: an export of a body the API would still reject is
     written (a user may want to reproduce the 400), and says so."""
-    codes = sorted({f.code for f in findings if f.severity.value == "error"})
-    n = sum(1 for f in findings if f.severity.value == "error")
-    if not n:
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if not errors:
         return None
+    n, codes = len(errors), sorted({f.code for f in errors})
     return f"exported with {n} error{'s' * (n != 1)} ({', '.join(codes)}): the API would reject this body as it is"
 
 

@@ -292,14 +292,12 @@ def invalid_input_schema(ctx: CheckContext) -> Iterator[Violation]:
                             fix=ops.unsafe('replace the input_schema with {"type": "object"}',
                                            ops.replace(base, {"type": "object"})))
             continue
-        if too_large(schema):
+        problem = _schema_problem(schema)  # None for a schema too large to validate
+        if problem is None and too_large(schema):
             yield Violation(base, f"input_schema of tool {t.get('name', i)!r} has over {SCHEMA_NODE_LIMIT:,} "
                                   f"nodes: too large to check against the JSON Schema meta-schema here (and its "
                                   f"tool inputs were not validated); the API's own limit on schema size is "
                                   f"not documented", severity=Severity.WARNING)
-            problem = None
-        else:
-            problem = _schema_problem(schema)
         if problem is not None:
             where, why = problem
             yield Violation(
