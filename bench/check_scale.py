@@ -10,12 +10,11 @@ run.  Linear work grows like N / N0.  Usage:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.scaling import HERE, report, tree_at  # noqa: E402
+from bench import scaling  # noqa: E402
 
 CHILD = r"""
 import sys, time
@@ -40,19 +39,7 @@ SHAPES = ("clean", "missing", "bad-ids")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="2000,4000,8000,16000")
-    ap.add_argument("--ref", help="a git revision to run the same sizes on")
-    ap.add_argument("--limit", type=float, default=120.0, help="seconds one size may take")
-    a = ap.parse_args()
-    sizes = [int(x) for x in a.sizes.split(",")]
-    for shape in SHAPES:
-        report("this tree", CHILD, HERE, sizes, a.limit, prefix=[shape])
-    if a.ref:
-        with tree_at(a.ref) as ref:
-            for shape in SHAPES:
-                report(a.ref, CHILD, ref, sizes, a.limit, prefix=[shape])
-
+    scaling.main(__doc__, CHILD, "2000,4000,8000,16000", SHAPES)
 
 if __name__ == "__main__":
     main()

@@ -12,12 +12,11 @@ bounded by ``--limit`` seconds a size.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.scaling import HERE, report, tree_at  # noqa: E402
+from bench import scaling  # noqa: E402
 
 CHILD = r"""
 import sys, time
@@ -36,17 +35,7 @@ print(f"{time.process_time() - t:.4f} {len(r.applied)}")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="250,500,1000,2000")
-    ap.add_argument("--ref", help="a git revision to run the same sizes on")
-    ap.add_argument("--limit", type=float, default=120.0, help="seconds a size may take")
-    a = ap.parse_args()
-    sizes = [int(x) for x in a.sizes.split(",")]
-    report("this tree", CHILD, HERE, sizes, a.limit, what="fixes")
-    if a.ref:
-        with tree_at(a.ref) as ref:
-            report(a.ref, CHILD, ref, sizes, a.limit, what="fixes")
-
+    scaling.main(__doc__, CHILD, "250,500,1000,2000", what="fixes")
 
 if __name__ == "__main__":
     main()

@@ -54,3 +54,24 @@ def report(label: str, child: str, tree: Path, sizes: Sequence[int], limit: floa
         base = base if base is not None else max(secs, 1e-4)
         print(f"{label:>10} {tag:>8} N={n:>6}: {secs:7.2f} s CPU, {count:>6} {what}, "
               f"{secs / base:6.1f}x the N={sizes[0]} time (linear would be {n / sizes[0]:.0f}x)")
+
+
+def main(doc: str, child: str, default_sizes: str, shapes: Sequence[str] = ("",), what: str = "findings") -> None:
+    """The command line both scaling benchmarks share: ``--sizes``, ``--ref``, ``--limit``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default=default_sizes)
+    ap.add_argument("--ref", help="a git revision to run the same sizes on")
+    ap.add_argument("--limit", type=float, default=120.0, help="seconds one size may take")
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")]
+
+    def all_shapes(label: str, tree: Path) -> None:
+        for shape in shapes:
+            report(label, child, tree, sizes, a.limit, prefix=[shape] if shape else [], what=what)
+
+    all_shapes("this tree", HERE)
+    if a.ref:
+        with tree_at(a.ref) as ref:
+            all_shapes(a.ref, ref)
