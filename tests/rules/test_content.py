@@ -234,8 +234,8 @@ def test_c006_near_miss_not_a_date_version_and_tool_result_text():
 
 def test_c006_accepted_with_the_new_version_logged_questions_the_rule():
     fs = findings(quoted_answer(), "C006", headers=NEW, status=200, response={"type": "message", "content": []})
-    assert [(f.severity.value, f.fix) for f in fs] == [("warning", None)]
-    assert "this rule's data may be stale" in fs[0].message
+    assert [(f.severity.value, f.contradicted, f.fix.applicability.value) for f in fs] == [("warning", True, "unsafe")]
+    assert "contradicted by the logged response" in fs[0].message and "may be stale" in fs[0].message
 
 
 def test_c006_fix_removes_the_citations_and_keeps_the_text():

@@ -291,8 +291,8 @@ def test_m007_near_miss_version_that_is_not_a_date():
 def test_m007_accepted_with_the_new_version_logged_questions_the_rule():
     fs = findings(echoed_attachment(), "M007", headers=NEW_API, status=200,
                   response={"type": "message", "content": []})
-    assert [(f.severity.value, f.fix) for f in fs] == [("warning", None)]
-    assert "this rule's data may be stale" in fs[0].message
+    assert [(f.severity.value, f.contradicted, f.fix.applicability.value) for f in fs] == [("warning", True, "unsafe")]
+    assert "contradicted by the logged response" in fs[0].message and "may be stale" in fs[0].message
 
 
 def test_m007_fix_of_a_document_only_assistant_turn_merges_the_user_turns():

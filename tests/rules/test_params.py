@@ -366,6 +366,13 @@ def test_a011_logged_new_version():
     assert [f.message for f in fs] == ["anthropic-version 2026-10-21 rejects temperature, even at its default value"]
 
 
+def test_a011_accepted_with_the_new_version_logged_is_contradicted():
+    fs = findings(req(user("hi"), temperature=0.2), "A011", headers={"anthropic-version": "2026-10-21"},
+                  status=200, response=MSG)
+    assert [(f.severity.value, f.contradicted) for f in fs] == [("warning", True)]
+    assert "contradicted by the logged response" in fs[0].message
+
+
 def test_a011_accepted_without_a_logged_version_is_a_warning():
     fs = findings(req(user("hi"), temperature=0.2), "A011", status=200, response=MSG)
     assert [f.severity.value for f in fs] == ["warning"]

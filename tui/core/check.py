@@ -93,12 +93,10 @@ def check_request(
 
 
 def _contradictable(f: Finding) -> bool:
-    """An error about the request itself from a rule that does not judge the log's evidence
-    itself (time-dependent rules word "accepted when logged on …" on their own)."""
-    if f.severity is not Severity.ERROR or f.scope != "request":
-        return False
-    rule = get_rule(f.code)
-    return rule is not None and not rule.time_dependent
+    """An error about the request itself.  Time-dependent rules turn the cases the log explains
+    ("accepted when logged on …") into warnings themselves; an error any rule still raises on an
+    accepted request is contradicted by it."""
+    return f.severity is Severity.ERROR and f.scope == "request"
 
 
 def contradict(f: Finding) -> Finding:

@@ -308,8 +308,8 @@ def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
     citations are not documented either way).  Older logged versions (`2023-06-01`) and a
     logged version that is not a `YYYY-MM-DD` date are not judged.  The log is evidence: a
     request the log shows accepted with no version logged is a warning (it was sent with an
-    older one; a replay fails), and one accepted *with* 2026-10-21 or later is a warning that
-    this rule's data may be stale.
+    older one; a replay fails), and one accepted *with* 2026-10-21 or later is reported as
+    contradicted by the logged response (the rule's data may be stale).
 
     ## Why is this bad?
     The 2026-10-21 migration guide (platform.claude.com/docs/en/api/migration-2026-10-21, also
@@ -341,12 +341,8 @@ def citations_on_user_text(ctx: CheckContext) -> Iterator[Violation]:
         if verdict == "rejected":
             yield Violation(path, f"anthropic-version {ctx.api_version} rejects citations on user text ({n})",
                             fix=ops.unsafe("remove the citations (the text is kept)", ops.remove(path)))
-        elif verdict == "accepted-unversioned":
+        else:  # accepted-unversioned
             yield Violation(path, f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the "
                                   f"log has none); a replay with {ctx.api_version} rejects citations on user text",
                             severity=Severity.WARNING,
                             fix=ops.unsafe("remove the citations (the text is kept)", ops.remove(path)))
-        else:
-            yield Violation(path, f"the log shows citations on user text accepted with anthropic-version "
-                                  f"{ctx.api_version}, which the migration guide says rejects them: this rule's "
-                                  f"data may be stale", severity=Severity.WARNING)

@@ -108,17 +108,17 @@ class CheckContext:
         """How a rule that starts at API version ``since`` judges this request.
 
         None: the version it is judged by is older (or not a date), the rule does not apply.
-        ``"rejected"``: judged by ``since`` or later, no acceptance logged: an error.
+        ``"rejected"``: judged by ``since`` or later: an error.  (If the log shows it accepted
+        with such a version logged, the check's generic step marks that error as contradicted by
+        the logged response, as for any rule.)
         ``"accepted-unversioned"``: the log shows it accepted but kept no version, so it was sent
-        with an older one; a replay with the SDK's fails: a warning.
-        ``"accepted-versioned"``: accepted with a logged version at or after ``since``: the rule's
-        data may be stale: a warning that says so."""
+        with an older one; a replay with the SDK's fails: a warning the rule words itself."""
         day = clock.parse_iso(self.api_version)
         if day is None or day < since:
             return None
-        if not self.accepted:
-            return "rejected"
-        return "accepted-versioned" if self.api_version_logged is not None else "accepted-unversioned"
+        if self.accepted and self.api_version_logged is None:
+            return "accepted-unversioned"
+        return "rejected"
 
     @cached_property
     def accepted(self) -> bool:

@@ -543,7 +543,8 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
     versions (`2023-06-01`) and a logged version that is not a `YYYY-MM-DD` date are not
     judged.  The log is evidence: a request the log shows accepted with no version logged was
     sent with an older version, so it is a warning (a replay fails); one accepted *with*
-    2026-10-21 or later is a warning that this rule's data may be stale.
+    2026-10-21 or later is reported as contradicted by the logged response (the rule's data may
+    be stale).
 
     ## Why is this bad?
     The 2026-10-21 migration guide (platform.claude.com/docs/en/api/migration-2026-10-21; it
@@ -576,14 +577,10 @@ def document_in_assistant_message(ctx: CheckContext) -> Iterator[Violation]:
         if verdict == "rejected":
             yield Violation(b.path, f"anthropic-version {ctx.api_version} rejects a document block directly in an "
                                     f"assistant message", fix=fix)
-        elif verdict == "accepted-unversioned":
+        else:  # accepted-unversioned
             yield Violation(b.path, f"accepted when logged, so sent with an anthropic-version before 2026-10-21 (the "
                                     f"log has none); a replay with {ctx.api_version} rejects a document in an "
                                     f"assistant message", severity=Severity.WARNING, fix=fix)
-        else:
-            yield Violation(b.path, f"the log shows a document in an assistant message accepted with anthropic-version "
-                                    f"{ctx.api_version}, which the migration guide says rejects it: this rule's data "
-                                    f"may be stale", severity=Severity.WARNING)
 
 
 

@@ -612,13 +612,6 @@ def sampling_rejected_by_api_version(ctx: CheckContext) -> Iterator[Violation]:
                 fix=ops.unsafe(f"remove {key} (the logged request's sampling is given up)",
                                ops.remove((key,))),
             )
-        elif verdict == "accepted-versioned":
-            yield Violation(
-                (key,),
-                f"the log shows {key} accepted with anthropic-version {version}, which the migration "
-                f"guide says rejects every sampling parameter: this rule's data may be stale",
-                severity=Severity.WARNING,
-            )
         else:
             source = "" if ctx.api_version_logged else " (the SDK's; the log has no anthropic-version)"
             yield Violation(

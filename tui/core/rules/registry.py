@@ -58,8 +58,9 @@ class Rule:
     """The payload shape the rule understands (``anthropic``, ``openai-chat``,
     ``openai-responses``, or ``any``): an OpenAI payload is not checked by Anthropic rules."""
     time_dependent: bool = False
-    """Judges the request at ``ctx.judged_on`` and words the logged evidence itself (retirement,
-    API-version cut-overs): the generic "contradicted by the logged response" step skips it."""
+    """Judges the request at ``ctx.judged_on`` / by its API version and words the evidence the log
+    explains itself (retirement, API-version cut-overs: "accepted when logged on …" is a warning
+    of the rule's own); an error it still raises on an accepted request is contradicted like any."""
 
     @property
     def family(self) -> str:
