@@ -33,3 +33,14 @@ def rendered(app: PayloadDoctorApp) -> str:
 
 def status(app: PayloadDoctorApp) -> str:
     return str(app.query_one("#status").render())
+
+
+def exchange_errors(app: PayloadDoctorApp) -> int:
+    """The error count of the current exchange, read from the status line as the user reads it
+    (``exchange 3 of 9: 2 errors, … · file: …`` or, for a one-exchange file, ``2 errors, …``)."""
+    import re
+
+    here = status(app).split("  ·  ")[0]
+    m = re.search(r"(\d[\d,]*) errors?\b", here)
+    assert m is not None, f"no error count in the status line: {status(app)!r}"
+    return int(m.group(1).replace(",", ""))

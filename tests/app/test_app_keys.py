@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import SAMPLES, open_app, rendered, status
+from tests.app.conftest import SAMPLES, exchange_errors, open_app, rendered, status
 from tests.fakeapi import FakeAPI, Reply, error, message
 from tui.app.app import PayloadDoctorApp
 from tui.app.screens.confirm import ConfirmScreen
@@ -28,7 +28,7 @@ INCIDENT = SAMPLES / "incident.jsonl"
 async def test_opens_on_the_first_broken_exchange_with_its_findings_marked():
     async with open_app(INCIDENT) as (app, pilot):
         assert app.index == 2  # records 0 and 1 are clean
-        assert "✖ 2" in status(app)
+        assert exchange_errors(app) == 2
         tree = app.query_one(ConversationTree)
         assert tree.cursor_path == ("request", "messages", 3, "content", 2)
         text = rendered(app)
@@ -65,21 +65,21 @@ async def test_f_applies_the_selected_fix_and_u_U_undo_redo_V_reverts():
     async with open_app(INCIDENT, record=4) as (app, pilot):
         assert [f.code for f in app.current.findings][:2] == ["P003", "P003"]
         await pilot.press("n", "f")
-        assert "✖ 0" in status(app) and "● modified" in status(app)
+        assert exchange_errors(app) == 0 and "● modified" in status(app)
         assert app.current.request["messages"][4]["content"][0]["type"] == "tool_result"
         await pilot.press("u")
-        assert "✖ 3" in status(app) and not app.current.history.modified
+        assert exchange_errors(app) == 3 and not app.current.history.modified
         await pilot.press("U")
-        assert "✖ 0" in status(app)
+        assert exchange_errors(app) == 0
         await pilot.press("V")
-        assert not app.current.history.modified and "✖ 3" in status(app)
+        assert not app.current.history.modified and exchange_errors(app) == 3
         assert "● modified" not in rendered(app)
 
 
 async def test_F_fixes_every_safe_finding_and_the_error_count_drops_to_zero():
     async with open_app(INCIDENT, record=4) as (app, pilot):
         await pilot.press("F")
-        assert "✖ 0" in status(app)
+        assert exchange_errors(app) == 0
         assert not isinstance(app.screen, ConfirmScreen)  # nothing unsafe left to ask about
 
 
@@ -89,9 +89,9 @@ async def test_F_asks_before_unsafe_fixes():
         assert isinstance(app.screen, ConfirmScreen)
         assert "would drop or invent content" in rendered(app)
         await pilot.press("n")
-        assert "✖ 2" in status(app) or "✖ 1" in status(app)
+        assert exchange_errors(app) == 2 or exchange_errors(app) == 1
         await pilot.press("F", "y")
-        assert "✖ 0" in status(app)
+        assert exchange_errors(app) == 0
 
 
 async def test_e_edits_a_node_and_rejects_invalid_json():
@@ -270,8 +270,8 @@ async def test_a_large_jsonl_log_shows_its_first_rows_before_loading_ends(tmp_pa
     seen: list[tuple[int, bool, str]] = []
     real = app._add_batch
 
-    def spy(batch, issues, index, done=False):
-        real(batch, issues, index, done)
+    def spy(batch, log_found, issues, index, done=False):
+        real(batch, log_found, issues, index, done)
         seen.append((len(app.session), done, status(app)))
 
     app._add_batch = spy  # type: ignore[method-assign]
@@ -301,4 +301,4 @@ async def test_a_finding_the_logged_200_contradicts_says_so_in_the_detail_pane(t
         await pilot.press("n")
         await pilot.pause()
         text = rendered(app)
-        assert "contradicted by the logged response" in text and "✖ 0" in status(app)
+        assert "contradicted by the logged response" in text and exchange_errors(app) == 0

@@ -26,6 +26,7 @@ from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.exchange_list import ExchangeList, Row
 from tui.app.widgets.findings import FindingsPanel
 from tui.core.display import one_line, printable
+from tui.core.filecheck import Totals
 from tui.core.findings import Applicability, Finding
 from tui.core.formats import LoadError, open_log
 from tui.core.model import Exchange, LoadIssue
@@ -146,33 +147,39 @@ class PayloadDoctorApp(App[int]):
             session = Session(self.path, log.format, read=lambda n: kept[n])
             records = self._kept_records(log, kept)
         self.call_from_thread(self._started, session)
-        batch: list[Summary] = []
+        from tui.core.filecheck import Checked, LogFinding, check_records
+
+        batch: list[tuple[Summary, list[Finding]]] = []
+        log_found: list[tuple[int, Finding]] = []
         issues: list[LoadIssue] = []
         last = time.monotonic()
         try:
-            for rec in records:
+            for event in check_records(records):
                 if worker.is_cancelled:
                     return
-                if isinstance(rec, LoadIssue):
-                    issues.append(rec)
-                    continue
-                try:
-                    st = ExchangeState.of(rec)
-                    st.recheck()
-                    batch.append(summarize_state(st))
-                except Exception as exc:  # one record the app cannot show must not lose the others
-                    if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
-                        raise
-                    issues.append(LoadIssue(rec.source.file, f"could not be shown ({crash_note(exc)})",
-                                            record=rec.source.record, line=rec.source.line))
+                if isinstance(event, LoadIssue):
+                    issues.append(event)
+                elif isinstance(event, LogFinding):
+                    log_found.append((event.exchange.source.record, event.finding))
+                elif isinstance(event, Checked):
+                    rec = event.exchange
+                    try:
+                        st = ExchangeState.of(rec)
+                        st.findings, st.checked = event.findings, True
+                        batch.append((summarize_state(st), event.findings))
+                    except Exception as exc:  # one record the app cannot show must not lose the others
+                        if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
+                            raise
+                        issues.append(LoadIssue(rec.source.file, f"could not be shown ({crash_note(exc)})",
+                                                record=rec.source.record, line=rec.source.line))
                 if time.monotonic() - last > 0.25 or len(batch) >= 2000:
-                    self.call_from_thread(self._add_batch, batch, issues, index)
-                    batch, issues, last = [], [], time.monotonic()
+                    self.call_from_thread(self._add_batch, batch, log_found, issues, index)
+                    batch, log_found, issues, last = [], [], [], time.monotonic()
         except Exception as exc:  # the reader itself failed: keep what was read, say where it stopped
             if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
                 raise
             issues.append(LoadIssue(self.path, f"reading stopped here ({crash_note(exc)})"))
-        self.call_from_thread(self._add_batch, batch, issues, index, True)
+        self.call_from_thread(self._add_batch, batch, log_found, issues, index, True)
 
     @staticmethod
     def _indexed_records(index: Any, worker: Any) -> Iterator[Exchange | LoadIssue]:
@@ -205,12 +212,16 @@ class PayloadDoctorApp(App[int]):
         self.session = session
         self.set_status(f"loading {printable(self.path)} …")
 
-    def _add_batch(self, batch: list[Summary], issues: list[LoadIssue], index: Any, done: bool = False) -> None:
+    def _add_batch(self, batch: list[tuple[Summary, list[Finding]]], log_found: list[tuple[int, Finding]],
+                   issues: list[LoadIssue], index: Any, done: bool = False) -> None:
         session = self.session
         if session is None or not self._alive:
             return  # the app is closing: a batch that was already on its way arrives too late
-        session.summaries.extend(batch)
+        for summary, findings in batch:
+            session.add(summary, findings)
+        touched = {session.add_log_finding(record, f) for record, f in log_found}
         session.issues.extend(issues)
+        session.totals.unreadable = len(session.issues)
         session.done = done
         for issue in issues[:5] if len(session.issues) <= 5 else ():
             self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
@@ -218,7 +229,9 @@ class PayloadDoctorApp(App[int]):
         lst.set_rows([self._row(i) for i in range(len(session))])
         if len(session) > 1:
             self.query_one("#left").display = True
-        wanted = self.start_record is not None and any(x.record == self.start_record for x in batch)
+        if self.index in touched:
+            self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
+        wanted = self.start_record is not None and any(x.record == self.start_record for x, _ in batch)
         ready = done or wanted or (self.start_record is None and (
             any(x.errors for x in session.summaries) or len(session) >= 200))
         if self.index is None and session.summaries and ready:
@@ -254,7 +267,9 @@ class PayloadDoctorApp(App[int]):
             c = st.counts
             return Row(i, s.time, s.model, s.status, _count(st.request), c["error"], c["warning"],
                        st.history.modified, s.search_text)
-        return Row(i, s.time, s.model, s.status, s.messages, s.errors, s.warnings, False, s.search_text)
+        log_errors, log_warnings = self.session.log_counts(s.record)
+        return Row(i, s.time, s.model, s.status, s.messages, s.errors + log_errors, s.warnings + log_warnings,
+                   False, s.search_text)
 
     # -- selection -------------------------------------------------------------------------
     @property
@@ -307,19 +322,31 @@ class PayloadDoctorApp(App[int]):
         self.query_one(DetailPane).show(path, resolve(st.document(), path) if path else st.document(),
                                         here, full=self.full)
 
+    def _recheck(self, st: ExchangeState) -> None:
+        assert self.session is not None
+        self.session.recheck(st)
+
     def _update_status(self) -> None:
         st = self.current
         if st is None or self.session is None:
             return
-        c = st.counts
         n = len(self.session)
         loading = "" if self.session.done else " (loading …)"
-        parts = [f"{self.session.format}",
-                 (f"exchange {self.index}/{n - 1}" if n > 1 else "1 exchange") + loading,
-                 f"✖ {c['error']}  ▲ {c['warning']}  • {c['info']}"]
+        here = Totals(exchanges=1)
+        for f in st.findings:
+            here.add(f)
+        mine = here.words(errors_always=True).rsplit(" in ", 1)[0]
+        parts = [(f"exchange {(self.index or 0) + 1} of {n}: {mine}" if n > 1 else mine) + loading]
+        if n > 1:
+            parts.append(f"file: {self.session.totals.words()}")
         if st.history.modified:
             parts.append(f"● modified ({st.history.position} edit{'s' * (st.history.position != 1)})")
-        if self.session.issues:
+        edited = self.session.modified_count()
+        if edited and not (edited == 1 and st.history.modified):
+            parts.append(f"{edited} exchange{'s' * (edited != 1)} modified (S saves all)")
+        elif edited:
+            parts[-1] += " — S saves the log"
+        if self.session.issues and not self.session.totals.unreadable:
             parts.append(f"{len(self.session.issues)} unreadable record(s)")
         self.set_status("  ·  ".join(parts))
 
@@ -422,7 +449,7 @@ class PayloadDoctorApp(App[int]):
         assert st is not None
         before = st.counts["error"]
         st.history.push(title, payload)
-        st.recheck()
+        self._recheck(st)
         self.finding_index = None
         self.refresh_views(keep=keep if keep is not None else self.query_one(ConversationTree).cursor_path)
         self.notify(f"{printable(title)} — errors {before} → {st.counts['error']}")
@@ -480,7 +507,7 @@ class PayloadDoctorApp(App[int]):
         if st is None or (entry := st.history.undo()) is None:
             self.notify("Nothing to undo.")
             return
-        st.recheck()
+        self._recheck(st)
         self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
         self.notify(f"Undid: {printable(entry.title)}")
 
@@ -489,7 +516,7 @@ class PayloadDoctorApp(App[int]):
         if st is None or (entry := st.history.redo()) is None:
             self.notify("Nothing to redo.")
             return
-        st.recheck()
+        self._recheck(st)
         self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
         self.notify(f"Redid: {printable(entry.title)}")
 
@@ -499,7 +526,7 @@ class PayloadDoctorApp(App[int]):
             self.notify("This exchange is not modified.")
             return
         st.history.revert()
-        st.recheck()
+        self._recheck(st)
         self.refresh_views(keep=None)
         self.notify("Reverted to the original (u undoes this).")
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.check import check_exchange, summarize
+from tui.core.filecheck import Totals
 from tui.core.findings import Finding
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_and_shorten, redact_text
@@ -34,6 +35,9 @@ class ExchangeState:
     checked: bool = False
     replays: list[Any] = field(default_factory=list)
     """ReplayResults of this session, newest last."""
+    log_findings: list[Finding] = field(default_factory=list)
+    """What the log-level L rules say about this exchange (a retry loop, a re-send after a 400):
+    facts about the log, so they stay when the request is edited."""
 
     @classmethod
     def of(cls, exchange: Exchange) -> ExchangeState:
@@ -58,7 +62,7 @@ class ExchangeState:
                         error=error, status=ex.status, started_at=ex.started_at,
                         duration_ms=ex.duration_ms, headers=ex.headers, request_id=ex.request_id,
                         extra=ex.extra, dialect=ex.dialect)
-        self.findings = check_exchange(view)
+        self.findings = check_exchange(view) + self.log_findings
         self.checked = True
         return self.findings
 
@@ -136,6 +140,12 @@ class Session:
     summaries: list[Summary] = field(default_factory=list)
     issues: list[LoadIssue] = field(default_factory=list)
     done: bool = False
+    totals: Totals = field(default_factory=Totals)
+    """The file's counts (request and L findings), kept current as exchanges are edited."""
+    log_findings: dict[int, list[Finding]] = field(default_factory=dict)
+    """L findings by the record they are reported on (they may arrive after its summary)."""
+    positions: dict[int, int] = field(default_factory=dict)
+    """Record number → exchange index."""
     _states: OrderedDict[int, ExchangeState] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -154,11 +164,52 @@ class Session:
             rec = Exchange(source=Source(rec.file, self.summaries[i].record, rec.line), format="unreadable",
                            error={"type": "error", "error": {"type": "load error", "message": str(rec)}})
         st = ExchangeState.of(rec)
+        st.log_findings = list(self.log_findings.get(self.summaries[i].record, ()))
         st.recheck()
         with self._lock:
             self._states[i] = st
             self._evict()
         return st
+
+    def add(self, summary: Summary, findings: list[Finding]) -> None:
+        """A newly loaded exchange and its request findings (counted in the totals)."""
+        self.positions[summary.record] = len(self.summaries)
+        self.summaries.append(summary)
+        self.totals.exchanges += 1
+        for f in findings:
+            self.totals.add(f)
+
+    def add_log_finding(self, record: int, finding: Finding) -> int | None:
+        """An L finding about ``record``; the index of its exchange (None if not loaded)."""
+        self.log_findings.setdefault(record, []).append(finding)
+        self.totals.add(finding)
+        i = self.positions.get(record)
+        st = self._states.get(i) if i is not None else None
+        if st is not None:
+            st.log_findings.append(finding)
+            st.findings.append(finding)
+        return i
+
+    def recheck(self, st: ExchangeState) -> list[Finding]:
+        """Recheck an edited exchange and keep the file's totals true."""
+        for f in st.findings:
+            self.totals.remove(f)
+        findings = st.recheck()
+        for f in findings:
+            self.totals.add(f)
+        return findings
+
+    def log_counts(self, record: int) -> tuple[int, int]:
+        """(errors, warnings) of the L findings about ``record``."""
+        fs = self.log_findings.get(record, ())
+        return (sum(f.severity.value == "error" for f in fs), sum(f.severity.value == "warning" for f in fs))
+
+    def modified(self) -> list[tuple[int, ExchangeState]]:
+        """The exchanges with unsaved repairs (pinned states are never evicted, so all are here)."""
+        return [(i, st) for i, st in self._states.items() if st.history.modified]
+
+    def modified_count(self) -> int:
+        return sum(st.history.modified for st in self._states.values())
 
     def cached(self, i: int) -> ExchangeState | None:
         return self._states.get(i)

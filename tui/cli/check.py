@@ -13,8 +13,7 @@ from tui.core.model import LoadIssue, Source
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from tui.core.check import check_exchange, summarize
-    from tui.core.loglevel import LogChecker
+    from tui.core.filecheck import Checked, LogFinding, Totals, check_records
     from tui.core.rules.registry import select_rules
 
     try:
@@ -25,9 +24,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     err = output.console(sys.stderr)
     files: list[output.FileReport] = []
     items: list[output.Located] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
-    fixable = {"safe": 0, "unsafe": 0}
+    totals = Totals()
     unreadable = False
+
+    def emit(source: Source, f: Finding) -> None:
+        item = output.Located(source, f)
+        if args.format == "json":
+            items.append(item)
+        elif args.format == "github":
+            print(output.github_line(item))
+        else:
+            out.print(output.render_text_line(item))
+
     for path in expand_paths(args.paths):
         report = output.FileReport(str(path))
         files.append(report)
@@ -41,39 +49,23 @@ def cmd_check(args: argparse.Namespace) -> int:
             unreadable = True
             continue
         report.format = log.format
-
-        def emit(source: Source, f: Finding) -> None:
-            counts[f.severity.value] += 1
-            if f.fix is not None:
-                fixable[f.fix.applicability.value] += 1
-            item = output.Located(source, f)
-            if args.format == "json":
-                items.append(item)
-            elif args.format == "github":
-                print(output.github_line(item))
-            else:
-                out.print(output.render_text_line(item))
-
-        whole_log = LogChecker(rules)  # retry loops, backoff: findings only the whole log shows
-        for rec in log:
-            if isinstance(rec, LoadIssue):
-                report.issues.append(str(rec))
-                err.print(output.printable(str(rec)), style="red")
+        for event in check_records(log, rules, totals=totals):
+            if isinstance(event, LoadIssue):
+                report.issues.append(str(event))
+                err.print(output.printable(str(event)), style="red")
                 if args.format == "github":
-                    print(output.github_problem(str(path), rec.line, str(rec)))
+                    print(output.github_problem(str(path), event.line, str(event)))
                 unreadable = True
-                continue
-            report.records += 1
-            for f in check_exchange(rec, rules):
-                emit(rec.source, f)
-            for ex, f in whole_log.feed(rec):
-                emit(ex.source, f)
-        for ex, f in whole_log.finish():
-            emit(ex.source, f)
+            elif isinstance(event, Checked):
+                report.records += 1
+                for f in event.findings:
+                    emit(event.exchange.source, f)
+            elif isinstance(event, LogFinding):
+                emit(event.exchange.source, event.finding)
     if args.format == "json":
-        print(output.json_report(files, items, counts))
+        print(output.json_report(files, items, totals.severities))
     elif args.format == "text":
-        out.print(output.text_summary(counts, files, fixable))
+        out.print(output.text_summary(totals.severities, files, totals.fixable))
     if unreadable:
         return Exit.USAGE
-    return Exit.FINDINGS if counts["error"] else Exit.OK
+    return Exit.FINDINGS if totals.errors else Exit.OK
