@@ -35,7 +35,7 @@ async def test_opens_on_the_first_broken_exchange_with_its_findings_marked():
         assert "P001 tool-use-without-result" in text and "✖ no result" in text
 
 
-async def test_n_and_shift_n_cycle_findings_and_enter_jumps():
+async def test_n_and_shift_n_walk_findings_across_exchanges_and_enter_jumps():
     async with open_app(INCIDENT, record=8) as (app, pilot):
         codes = [f.code for f in app.current.findings]
         await pilot.press("n")
@@ -43,8 +43,12 @@ async def test_n_and_shift_n_cycle_findings_and_enter_jumps():
         assert app.query_one(ConversationTree).cursor_path[:3] == ("request", "messages", 6)
         await pilot.press("n")
         assert app.finding_index == 1
-        await pilot.press("N", "N")
-        assert app.finding_index == len(codes) - 1
+        await pilot.press("N", "N")  # before the first finding: the previous exchange with findings
+        assert app.index == 7 and app.finding_index == len(app.current.findings) - 1
+        await pilot.press("n")  # and forward again, past its last finding, to record 8's first
+        assert app.index == 8 and app.finding_index == 0
+        await pilot.press(*["n"] * len(codes))  # past the log's last finding: stays, says so
+        assert app.index == 8 and app.finding_index == 0
         app.query_one("#findings").focus()
         await pilot.press("home", "enter")
         # R003 sits at messages.6.role; a scalar has no node, so the cursor lands on its message
@@ -71,7 +75,11 @@ async def test_f_applies_the_selected_fix_and_u_U_undo_redo_V_reverts():
         assert exchange_errors(app) == 3 and not app.current.history.modified
         await pilot.press("U")
         assert exchange_errors(app) == 0
-        await pilot.press("V")
+        await pilot.press("V")  # revert asks first; Escape keeps the repair, y reverts
+        assert isinstance(app.screen, ConfirmScreen) and "Revert exchange 5" in rendered(app)
+        await pilot.press("escape")
+        assert app.current.history.modified
+        await pilot.press("V", "y")
         assert not app.current.history.modified and exchange_errors(app) == 3
         assert "● modified" not in rendered(app)
 
@@ -120,13 +128,15 @@ async def test_d_shows_the_structural_diff():
         assert not isinstance(app.screen, DiffScreen)
 
 
-async def test_r_replays_against_the_fake_server_and_lists_every_attempt(monkeypatch):
+async def test_r_replays_against_the_fake_server_and_lists_every_attempt(monkeypatch, tmp_path):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-api03-testKEYfortheTUI000000000000000000000000000-AAAA")
     monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", "/nonexistent-payload-doctor")
     script = [error(529, "overloaded_error", "Overloaded", **{"retry-after": "0.05"})] * 2 + [Reply(200, message("Fixed!"))]
+    src = tmp_path / "incident.jsonl"
+    shutil.copy(INCIDENT, src)
     with FakeAPI(script) as api:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", api.url)
-        async with open_app(INCIDENT, record=7) as (app, pilot):
+        async with open_app(src, record=7) as (app, pilot):
             await pilot.press("r")
             assert isinstance(app.screen, ReplayScreen)
             await pilot.press("ctrl+r")
@@ -136,9 +146,12 @@ async def test_r_replays_against_the_fake_server_and_lists_every_attempt(monkeyp
             statuses = [table.get_row_at(i)[1] for i in range(table.row_count)]
             assert statuses == ["529", "529", "200"]
             assert "success" in rendered(app)
+            assert "Appended 3 attempts to" in rendered(app)  # like `replay` does, and says where
             await pilot.press("escape")
             assert "replay response" in rendered(app)
     assert len(api.received) == 3
+    log = tmp_path / "incident.replays.jsonl"
+    assert [json.loads(line)["status"] for line in log.read_text().splitlines()] == [529, 529, 200]
 
 
 async def test_r_without_key_offers_the_local_dry_run(monkeypatch):
@@ -148,7 +161,8 @@ async def test_r_without_key_offers_the_local_dry_run(monkeypatch):
         await pilot.press("r")
         assert "No API key" in rendered(app)
         await pilot.press("ctrl+r")
-        assert "Local checks: 1 error(s)" in rendered(app) and "P001" in rendered(app)
+        text = rendered(app)
+        assert "dry run: 1 local error (P001)" in text and "local check: P001 messages.3.content.2" in text
 
 
 async def test_x_exports_a_file_that_rechecks_clean(tmp_path):

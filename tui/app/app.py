@@ -90,6 +90,8 @@ class PayloadDoctorApp(App[int]):
         self.finding_index: int | None = None
         self.full = False
         self._syncing = False
+        self._list_hidden = False
+        """The user hid the exchange list (l): loading must not show it again."""
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -227,7 +229,7 @@ class PayloadDoctorApp(App[int]):
             self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
         lst = self.query_one(ExchangeList)
         lst.set_rows([self._row(i) for i in range(len(session))])
-        if len(session) > 1:
+        if len(session) > 1 and not self._list_hidden:
             self.query_one("#left").display = True
         if self.index in touched:
             self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
@@ -341,11 +343,11 @@ class PayloadDoctorApp(App[int]):
             parts.append(f"file: {self.session.totals.words()}")
         if st.history.modified:
             parts.append(f"● modified ({st.history.position} edit{'s' * (st.history.position != 1)})")
-        edited = self.session.modified_count()
-        if edited and not (edited == 1 and st.history.modified):
-            parts.append(f"{edited} exchange{'s' * (edited != 1)} modified (S saves all)")
+        edited = len(self.session.unsaved())
+        if edited and not (edited == 1 and st.unsaved):
+            parts.append(f"{edited} exchange{'s' * (edited != 1)} unsaved (S saves the log)")
         elif edited:
-            parts[-1] += " — S saves the log"
+            parts[-1] += ", unsaved (S saves the log)"
         if self.session.issues and not self.session.totals.unreadable:
             parts.append(f"{len(self.session.issues)} unreadable record(s)")
         self.set_status("  ·  ".join(parts))
@@ -386,18 +388,83 @@ class PayloadDoctorApp(App[int]):
 
     # -- actions: navigation ---------------------------------------------------------------
     def _goto_finding(self, step: int) -> None:
+        """``n`` / ``N``: the next finding; past the last one of this exchange, the first finding
+        of the next exchange that has any (so ``n`` walks a whole log's problems)."""
         st = self.current
-        if st is None or not st.findings:
-            self.notify("No findings in this exchange.")
+        if st is None:
             return
         n = len(st.findings)
-        cur = self.finding_index if self.finding_index is not None else (-1 if step > 0 else 0)
-        self.finding_index = (cur + step) % n
+        cur = self.finding_index if self.finding_index is not None else (-1 if step > 0 else n)
+        nxt = cur + step
+        if not 0 <= nxt < n:
+            target = self._exchange_with_findings(step)
+            if target is None:
+                if not n:
+                    self.notify("No findings in this exchange, nor in any exchange "
+                                + ("after it." if step > 0 else "before it."))
+                    return
+                self.notify(f"No findings {'after' if step > 0 else 'before'} this exchange: "
+                            f"back to its {'first' if step > 0 else 'last'}.")
+                nxt = 0 if step > 0 else n - 1
+            else:
+                self._goto_exchange(target)
+                st = self.current
+                assert st is not None
+                nxt = 0 if step > 0 else len(st.findings) - 1
+                self.notify(f"Exchange {target + 1}: its {'first' if step > 0 else 'last'} finding.")
+        self.finding_index = nxt
         panel = self.query_one(FindingsPanel)
         self._syncing = True
         panel.highlighted = self.finding_index
         self._syncing = False
         self.action_jump()
+
+    def _exchange_with_findings(self, step: int) -> int | None:
+        """The nearest exchange after (step 1) or before (step -1) the current one with an error
+        or a warning, in the order the list shows them."""
+        if self.session is None or self.index is None:
+            return None
+        order = self.query_one(ExchangeList).visible_indices or list(range(len(self.session)))
+        here = order.index(self.index) if self.index in order else -1
+        candidates = order[here + 1:] if step > 0 else list(reversed(order[:max(here, 0)]))
+        for i in candidates:
+            row = self._row(i)
+            if row.errors or row.warnings:
+                return i
+        return None
+
+    def _goto_exchange(self, i: int) -> None:
+        self.query_one(ExchangeList).select_index(i)
+        if self.index != i:
+            self.select(i)
+
+    def _step_exchange(self, step: int) -> None:
+        if self.session is None or self.index is None:
+            return
+        order = self.query_one(ExchangeList).visible_indices or list(range(len(self.session)))
+        here = order.index(self.index) if self.index in order else 0
+        there = here + step
+        if not 0 <= there < len(order):
+            self.notify(f"This is the {'last' if step > 0 else 'first'} exchange"
+                        + (" shown." if len(order) < len(self.session) else "."))
+            return
+        self._goto_exchange(order[there])
+
+    def action_next_exchange(self) -> None:
+        self._step_exchange(1)
+
+    def action_previous_exchange(self) -> None:
+        self._step_exchange(-1)
+
+    def action_toggle_list(self) -> None:
+        left = self.query_one("#left")
+        if self.session is None or len(self.session) <= 1:
+            self.notify("This file holds one exchange: there is no list to show.")
+            return
+        left.display = not left.display
+        self._list_hidden = not left.display
+        if not left.display and self.focused is not None and left in self.focused.ancestors:
+            self.query_one(ConversationTree).focus()
 
     def action_next_finding(self) -> None:
         self._goto_finding(1)
@@ -521,14 +588,101 @@ class PayloadDoctorApp(App[int]):
         self.notify(f"Redid: {printable(entry.title)}")
 
     def action_revert(self) -> None:
+        from tui.app.screens.confirm import ConfirmScreen
+
         st = self.current
         if st is None or not st.history.modified:
             self.notify("This exchange is not modified.")
+            return
+        n = st.history.position
+        self.push_screen(ConfirmScreen(f"Revert exchange {(self.index or 0) + 1} to the original request? "
+                                       f"({n} edit{'s' * (n != 1)}; u undoes the revert.)", default_no=True),
+                         self._reverted)
+
+    def _reverted(self, yes: bool | None) -> None:
+        st = self.current
+        if not yes or st is None:
             return
         st.history.revert()
         self._recheck(st)
         self.refresh_views(keep=None)
         self.notify("Reverted to the original (u undoes this).")
+
+    # -- saving and quitting ---------------------------------------------------------------
+    def save_target(self) -> Path:
+        from tui.core.repair.inplace import default_output
+
+        src = Path(self.path)
+        many = self.session is not None and (len(self.session) > 1 or
+                                             src.name.removesuffix(".gz").endswith((".jsonl", ".ndjson")))
+        return default_output(src, many)
+
+    def action_save_all(self) -> None:
+        from tui.app.screens.confirm import ConfirmScreen
+
+        if self.session is None or not self.session.unsaved():
+            self.notify("No unsaved repairs.")
+            return
+        dest = self.save_target()
+        if dest.exists():
+            self.push_screen(ConfirmScreen(f"{printable(str(dest))} exists. Replace it with the repaired log?",
+                                           default_no=True), lambda yes: self.save_all(overwrite=True) if yes else None)
+            return
+        self.save_all()
+
+    def save_all(self, *, overwrite: bool = False) -> bool:
+        """Write the whole repaired log beside the input (never over it), as ``fix`` names it."""
+        from tui.core.repair.inplace import CannotRewrite, save_repaired_log
+
+        session = self.session
+        if session is None:
+            return False
+        unsaved = session.modified()
+        fixed = {session.summaries[i].record: st.request for i, st in unsaved}
+        dest = self.save_target()
+
+        def bodies() -> Iterator[tuple[int, Any]]:
+            for i, s in enumerate(session.summaries):
+                st = session.cached(i)
+                rec = st.exchange if st is not None else session.read(s.record)
+                yield s.record, rec.request if isinstance(rec, Exchange) else None
+
+        try:
+            said = save_repaired_log(Path(self.path), session.format, fixed, dest, bodies=bodies(),
+                                     overwrite=overwrite)
+        except FileExistsError:
+            self.notify(f"{printable(str(dest))} exists: not replaced.", severity="warning")
+            return False
+        except (CannotRewrite, OSError) as exc:
+            self.notify(printable(f"Not saved: {exc}"), severity="error", timeout=20)
+            return False
+        for _, st in unsaved:
+            st.saved = st.request
+        self.notify(printable(said[0].upper() + said[1:]), title="Saved", timeout=12)
+        self._update_status()
+        return True
+
+    async def action_quit(self) -> None:
+        """Quit; with unsaved repairs, ask first: save the repaired log, discard, or stay."""
+        from tui.app.screens.confirm import Choice, ChoiceScreen
+
+        unsaved = self.session.unsaved() if self.session is not None else []
+        if not unsaved:
+            self.exit(0)
+            return
+        n = len(unsaved)
+
+        def answered(choice: str | None) -> None:
+            if choice == "save" and self.save_all(overwrite=False):
+                self.exit(0)
+            elif choice == "discard":
+                self.exit(0)
+
+        self.push_screen(ChoiceScreen(
+            f"{n} exchange{'s have' if n != 1 else ' has'} unsaved repairs. Save the repaired log as "
+            f"{printable(self.save_target().name)} (beside the input, which is never overwritten)?",
+            [Choice("s", "Save and quit", "save", "primary"), Choice("d", "Discard and quit", "discard", "error"),
+             Choice("escape", "Cancel", "cancel")]), answered)
 
     def action_edit(self) -> None:
         from tui.app.screens.edit import EditScreen
@@ -566,12 +720,44 @@ class PayloadDoctorApp(App[int]):
     # -- actions: replay / export / copy ---------------------------------------------------
     def action_replay(self) -> None:
         from tui.app.screens.replay import ReplayScreen
+        from tui.core.outgoing import dialect_refusal
 
         st = self.current
         if st is None or not isinstance(st.request, dict):
             self.notify("This exchange has no request to replay.", severity="warning")
             return
-        self.push_screen(ReplayScreen(st), self._replayed)
+        refusal = dialect_refusal(st.outgoing())
+        if refusal:
+            from tui.app.screens.confirm import ConfirmScreen
+
+            def convert_then_replay(yes: bool | None) -> None:
+                if yes and self.action_convert():
+                    self.action_replay()
+
+            self.push_screen(ConfirmScreen(f"{refusal[0].upper()}{refusal[1:]}.\n\nConvert it to an Anthropic "
+                                           "request first? (An edit you can undo with u; the notes say what "
+                                           "did not carry over.)"), convert_then_replay)
+            return
+        self.push_screen(ReplayScreen(st, self.path), self._replayed)
+
+    def action_convert(self) -> bool:
+        """Turn an OpenAI request into the Anthropic request the CLI's ``--convert`` would send."""
+        from tui.core.outgoing import converted, dialect_refusal
+
+        st = self.current
+        if st is None or not isinstance(st.request, dict) or not dialect_refusal(st.outgoing()):
+            self.notify("This request is already an Anthropic request.")
+            return False
+        was = st.history.dialect
+        body, notes = converted(st.outgoing(), st.request)
+        st.history.push(f"convert from {was}", body, "anthropic")
+        self._recheck(st)
+        self.finding_index = None
+        self.refresh_views(keep=None)
+        more = f"; {len(notes)} note{'s' * (len(notes) != 1)}: " + "; ".join(notes[:3]) if notes else ""
+        self.notify(printable(f"Converted from {was} to an Anthropic request (u undoes it){more}"),
+                    timeout=12)
+        return True
 
     def _replayed(self, result: Any) -> None:
         st = self.current

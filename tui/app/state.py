@@ -35,17 +35,33 @@ class ExchangeState:
     checked: bool = False
     replays: list[Any] = field(default_factory=list)
     """ReplayResults of this session, newest last."""
+    saved: Any = None
+    """The request as last written by "Save all" (None: never saved in this session)."""
     log_findings: list[Finding] = field(default_factory=list)
     """What the log-level L rules say about this exchange (a retry loop, a re-send after a 400):
     facts about the log, so they stay when the request is edited."""
 
     @classmethod
     def of(cls, exchange: Exchange) -> ExchangeState:
-        return cls(exchange, History(exchange.request))
+        return cls(exchange, History(exchange.request, exchange.dialect))
 
     @property
     def request(self) -> Any:
         return self.history.current
+
+    def outgoing(self) -> Exchange:
+        """The exchange as a replay or export would send it: the current request, in the dialect
+        it is now in (an OpenAI request converted in the app is an Anthropic one)."""
+        ex = self.exchange
+        if self.history.dialect == ex.dialect:
+            return ex
+        return Exchange(source=ex.source, format=ex.format, request=self.request, headers=ex.headers,
+                        dialect=self.history.dialect)
+
+    @property
+    def unsaved(self) -> bool:
+        """Repaired, and not written since: quitting would lose the work."""
+        return self.history.modified and self.request != self.saved
 
     @property
     def pinned(self) -> bool:
@@ -58,10 +74,13 @@ class ExchangeState:
         # The logged error was the API's answer to the *original* request: once the request is
         # repaired, the E findings about it no longer describe what would be sent.
         error = ex.error if not self.history.modified else None
-        view = Exchange(source=ex.source, format=ex.format, request=self.request, response=ex.response,
+        # A request converted to another API's dialect is judged without the logged response,
+        # which answered the other API.
+        response = ex.response if self.history.dialect == ex.dialect else None
+        view = Exchange(source=ex.source, format=ex.format, request=self.request, response=response,
                         error=error, status=ex.status, started_at=ex.started_at,
                         duration_ms=ex.duration_ms, headers=ex.headers, request_id=ex.request_id,
-                        extra=ex.extra, dialect=ex.dialect)
+                        extra=ex.extra, dialect=self.history.dialect)
         self.findings = check_exchange(view) + self.log_findings
         self.checked = True
         return self.findings
@@ -207,6 +226,9 @@ class Session:
     def modified(self) -> list[tuple[int, ExchangeState]]:
         """The exchanges with unsaved repairs (pinned states are never evicted, so all are here)."""
         return [(i, st) for i, st in self._states.items() if st.history.modified]
+
+    def unsaved(self) -> list[tuple[int, ExchangeState]]:
+        return [(i, st) for i, st in self._states.items() if st.unsaved]
 
     def modified_count(self) -> int:
         return sum(st.history.modified for st in self._states.values())

@@ -14,7 +14,7 @@ from pathlib import Path
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests, write_output
 from tui.core.model import Exchange
-from tui.core.outgoing import beta_values, check_outgoing, errors_note, logged_api_error, logged_api_version
+from tui.core.outgoing import NotExportable, dialect_refusal, export_exchange
 
 
 def _one(args: argparse.Namespace) -> Exchange:
@@ -27,7 +27,6 @@ def _one(args: argparse.Namespace) -> Exchange:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tui.core.export import get_exporter
     from tui.core.repair.planner import fix_payload
 
     ex = _one(args)
@@ -38,11 +37,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         res = fix_payload(body, unsafe=args.unsafe_fixes)
         body = res.fixed
         err.print(f"applied {len(res.applied)} fix{'es' * (len(res.applied) != 1)} before exporting")
-    exporter = get_exporter(args.format)
-    findings = check_outgoing(ex, body)
-    text = exporter(body, findings=findings, api_error=logged_api_error(ex),
-                    redact=not args.no_redact, beta=beta_values(ex), api_version=logged_api_version(ex))
-    note = errors_note(findings)
+    try:
+        exported = export_exchange(ex, body, args.format, redact=not args.no_redact, convert=args.convert)
+    except NotExportable as exc:
+        raise UsageError(f"{exc} (add --convert, or export --as json for the OpenAI request itself)") from None
+    if args.convert and dialect_refusal(ex):
+        err.print(f"converted from {ex.dialect} to an Anthropic request before exporting", style="yellow")
+    text, note = exported.text, exported.note
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         if note:
@@ -52,8 +53,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if dest.exists() and dest.resolve() == Path(args.file).resolve():
         raise UsageError(f"{dest}: refusing to overwrite the input; choose another -o")
     write_output(dest, text, force=args.force)
-    err.print(f"wrote {output.printable(str(dest))} ({exporter.description}"
-              + ("" if args.no_redact and not exporter.always_redacted else ", secrets redacted") + ")")
+    err.print(f"wrote {output.printable(str(dest))} ({exported.description}"
+              + (", secrets redacted" if exported.redacted else "") + ")")
     if note:
         err.print(note, style="yellow")
     return Exit.OK
@@ -71,5 +72,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     e.add_argument("--force", action="store_true", help="replace OUT if it exists")
     e.add_argument("--fix", action="store_true", help="apply safe fixes first")
     e.add_argument("--unsafe-fixes", action="store_true", help="apply all fixes first")
+    e.add_argument("--convert", action="store_true",
+                   help="an OpenAI request: convert it to an Anthropic request first")
     e.add_argument("--no-redact", action="store_true", help="keep secrets (never for markdown)")
     e.set_defaults(func=cmd_export)

@@ -15,15 +15,9 @@ from pathlib import Path
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, csv, load_requests, write_output
 from tui.core.model import Exchange
+from tui.core.repair.inplace import default_output
 from tui.core.repair.planner import FixResult, fix_payload
 from tui.core.rules.registry import select_rules
-
-
-def default_output(path: Path, many: bool) -> Path:
-    """``run.jsonl`` → ``run.fixed.jsonl``; ``req.json.gz`` → ``req.fixed.json``."""
-    name = path.name.removesuffix(".gz")
-    stem = name.rsplit(".", 1)[0] if "." in name else name
-    return path.with_name(f"{stem}.fixed.{'jsonl' if many else 'json'}")
 
 
 def _report(err: object, ex: Exchange, res: FixResult) -> None:

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from tui.cli import output
 from tui.cli.common import Exit, UsageError, load_requests, positive_int
-from tui.core.outgoing import check_outgoing, logged_api_version, send_headers
-from tui.core.findings import Severity
+from tui.core.findings import Finding
 from tui.core.model import Exchange
+from tui.core.outgoing import converted, dialect_refusal, logged_api_version, send_headers
+from tui.core.replay.send import default_log, save
 
 if TYPE_CHECKING:  # both lazy at run time (the SDK and rich cost start-up time)
     from rich.console import Console
@@ -72,7 +73,8 @@ def _attempt_line(a: object) -> str:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from tui.core.repair.planner import fix_payload
-    from tui.core.replay.engine import ReplayOptions, count_tokens, quiet_sdk_logging, replay
+    from tui.core.replay.engine import ReplayOptions, count_tokens, quiet_sdk_logging
+    from tui.core.replay.send import Preflight, offered_fix, send
     from tui.core.replay.policy import RetryPolicy
 
     err = output.console(sys.stderr)
@@ -81,20 +83,27 @@ def cmd_replay(args: argparse.Namespace) -> int:
     ex = _pick(args)
     body = ex.request
     assert isinstance(body, dict)
+    refusal = dialect_refusal(ex)
+    if refusal and not args.convert:
+        raise UsageError(f"{refusal}; add --convert to send it converted to an Anthropic request "
+                         f"(`payload-doctor convert {args.file} --to anthropic` shows the result)")
+    if refusal:
+        body, notes = converted(ex, body)
+        err.print(f"converted from {ex.dialect} to an Anthropic request"
+                  + "".join(f"\n  {output.printable(n)}" for n in notes), style="yellow")
+        ex = Exchange(source=ex.source, format=ex.format, request=body, headers=ex.headers)
     if args.fix or args.unsafe_fixes:
         res = fix_payload(body, unsafe=args.unsafe_fixes)
         body = res.fixed
         for a in res.applied:
             err.print(f"fixed {a.code} {output.printable(a.path)}: {output.printable(a.title)} "
                       f"[{a.applicability.value}]")
-    findings = [f for f in check_outgoing(ex, body) if f.severity is Severity.ERROR]
-    for f in findings:
-        how = (f"fix: {f.fix.title} ({'--fix' if f.fix.applicability.value == 'safe' else '--unsafe-fixes'})"
-               if f.fix else f"no automatic fix; see `payload-doctor rule {f.code}`")
-        err.print(f"local check: {f.code} {output.printable(f.dotted)}: {output.printable(f.message)} — {how}",
-                  style="red")
-    if findings and not args.force and not args.dry_run:
-        err.print(f"not sent: {len(findings)} error{'s' * (len(findings) != 1)} the API would reject "
+    pre = Preflight.of(ex, body)
+    for line in pre.lines(_hint):
+        err.print(output.printable(line), style="red")
+    if pre.blocks(force=args.force, dry_run=args.dry_run):
+        n = len(pre.errors)
+        err.print(f"not sent: {n} error{'s' * (n != 1)} the API would reject "
                   f"(repair with --fix / --unsafe-fixes, or send anyway with --force)", style="bold red")
         return Exit.STRUCTURAL
 
@@ -113,10 +122,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         if tokens is None:
             return {"structural": Exit.STRUCTURAL, "client": Exit.CLIENT}.get(
                 attempt.error_class.value if attempt.error_class else "", Exit.TRANSIENT)
-        err.print(f"dry run: {len(findings)} local error{'s' * (len(findings) != 1)}; "
-                  f"count_tokens accepted the payload: {tokens} input tokens", style="bold")
+        err.print(pre.dry_run_summary(tokens), style="bold")
         print(json.dumps({"input_tokens": tokens}))
-        return Exit.STRUCTURAL if findings else Exit.OK
+        return Exit.STRUCTURAL if pre.errors else Exit.OK
 
     from tui.core.redact import StreamRedactor
 
@@ -133,7 +141,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     result = ReplayResult(body)  # filled as attempts end, so Ctrl-C still has them to save
     try:
-        asyncio.run(replay(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
+        asyncio.run(send(body, opts, on_attempt=lambda a: err.print(_attempt_line(a))
                            if a.wait is None else err.print(f"  waiting {a.wait:.2f} s ({a.wait_reason})"),
                            on_progress=on_progress if args.stream else None, result=result))
     except KeyboardInterrupt:
@@ -152,16 +160,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
     err.print(f"{result.outcome}: {output.printable(result.summary)}", style=style)
     if result.advice:
         err.print(output.printable(result.advice))
-    if result.outcome == "structural" and result.rule:
-        from tui.core.errors import explain_message
-
-        for f in check_outgoing(ex, body):
-            same = f.code == result.rule or (
-                f.api_error is not None and explain_message(f.api_error, body)[1] == result.rule)
-            if same and f.fix is not None:
-                err.print(f"offered fix: {f.code} {output.printable(f.dotted)}: {f.fix.title} "
-                          f"({f.fix.applicability.value}; `payload-doctor fix {args.file}`)")
-                break
+    fix = offered_fix(ex, body, result)
+    if fix is not None and fix.fix is not None:
+        err.print(f"offered fix: {fix.code} {output.printable(fix.dotted)}: {fix.fix.title} "
+                  f"({fix.fix.applicability.value}; `payload-doctor fix {args.file}`)")
     _save(args, err, result, ex)
     if result.response is not None:
         from tui.core.display import escape_invisible_json
@@ -176,15 +178,19 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _hint(f: Finding) -> str:
+    """What the CLI user can do about a local error."""
+    if f.fix is None:
+        return f"no automatic fix; see `payload-doctor rule {f.code}`"
+    return f"fix: {f.fix.title} ({'--fix' if f.fix.applicability.value == 'safe' else '--unsafe-fixes'})"
+
+
 def _save(args: argparse.Namespace, err: Console, result: ReplayResult, ex: Exchange) -> None:
     """Append the attempts to the replay log (unless ``--save -``) and say so on stderr."""
-    from tui.core.replay.log import append_replay, default_log_path
-
     if args.save == "-":
         return
-    log = Path(args.save) if args.save else default_log_path(Path(args.file))
-    n = append_replay(log, result, ex.source)
-    err.print(f"appended {n} attempt{'s' * (n != 1)} to {output.printable(str(log))}")
+    log = Path(args.save) if args.save else default_log(args.file)
+    err.print(output.printable(save(log, result, ex)))
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -194,6 +200,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     r.add_argument("--fix", action="store_true", help="apply safe fixes before sending")
     r.add_argument("--unsafe-fixes", action="store_true", help="apply all fixes before sending")
     r.add_argument("--force", action="store_true", help="send even if local checks find errors")
+    r.add_argument("--convert", action="store_true",
+                   help="an OpenAI request: convert it to an Anthropic request first (says what changed)")
     r.add_argument("--dry-run", action="store_true",
                    help="local checks + count_tokens (validates server-side without generating)")
     r.add_argument("--stream", action="store_true", help="stream the response (SSE) and show progress")

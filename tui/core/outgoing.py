@@ -10,6 +10,7 @@ pre-send check judges the body by exactly those headers, as of today (a replay h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tui.core import apishapes
@@ -94,3 +95,66 @@ def check_outgoing(ex: Exchange | None, body: Any) -> list[Finding]:
     from tui.core.check import check_request
 
     return check_request(body, outgoing_exchange(ex, body))
+
+
+DIALECT_NAMES = {"openai-chat": "an OpenAI Chat Completions request",
+                 "openai-responses": "an OpenAI Responses request"}
+
+
+def dialect_refusal(ex: Exchange) -> str | None:
+    """Why ``ex``'s request cannot go to the Messages API as it is (None: it can).
+
+    An OpenAI body sent as an Anthropic call would only earn a 400 that says nothing about the
+    user's real problem; it is converted first (the conversion says what it changed) or not sent.
+    """
+    what = DIALECT_NAMES.get(ex.dialect)
+    if what is None:
+        return None
+    return f"record {ex.source.record} is {what}: this tool sends Anthropic Messages requests only"
+
+
+def converted(ex: Exchange, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``body`` (of ``ex``'s dialect) as an Anthropic request, and what the conversion changed."""
+    from tui.core.convert.openai import to_anthropic
+
+    if ex.dialect not in DIALECT_NAMES:
+        return body, []
+    result = to_anthropic(body, ex.dialect)
+    return result.body, list(result.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """An export's text, what it is, and the note to show when the body still has errors."""
+
+    text: str
+    description: str
+    redacted: bool
+    note: str | None
+
+
+class NotExportable(ValueError):
+    """This export cannot be made of this exchange as it is (``str()`` says why and what to do)."""
+
+
+def export_exchange(ex: Exchange, body: dict[str, Any], fmt: str, *, redact: bool = True,
+                    convert: bool = False) -> Exported:
+    """``body`` (the logged or repaired request of ``ex``) in export format ``fmt``.
+
+    The JSON of an OpenAI request is that OpenAI request; the curl, Python and Markdown exports
+    are Anthropic calls, so an OpenAI body is converted first when ``convert`` says so, and
+    refused otherwise (an Anthropic call with an OpenAI body reproduces nothing).
+    """
+    from tui.core.export import get_exporter
+
+    exporter = get_exporter(fmt)
+    refusal = dialect_refusal(ex)
+    if refusal and convert:
+        body, _notes = converted(ex, body)
+        ex = Exchange(source=ex.source, format=ex.format, request=body, headers=ex.headers)
+    elif refusal and fmt != "json":
+        raise NotExportable(f"{refusal}; a {fmt} export makes an Anthropic call: convert it first")
+    findings = check_outgoing(ex, body)
+    text = exporter(body, findings=findings, api_error=logged_api_error(ex), redact=redact,
+                    beta=beta_values(ex), api_version=logged_api_version(ex))
+    return Exported(text, exporter.description, redact or exporter.always_redacted, errors_note(findings))

@@ -16,6 +16,7 @@ from textual.widgets import Button, Input, RadioButton, RadioSet, Static
 from tui.app.state import ExchangeState
 from tui.core.display import printable
 from tui.core.export import EXPORTERS
+from tui.core.outgoing import Exported, NotExportable, export_exchange
 
 
 def default_path(source: str, fmt: str) -> Path:
@@ -26,12 +27,9 @@ def default_path(source: str, fmt: str) -> Path:
     return src.with_name(f"{stem}.fixed{EXPORTERS[fmt].suffix}")
 
 
-def render(state: ExchangeState, fmt: str) -> str:
-    from tui.core.outgoing import beta_values, logged_api_error, logged_api_version
-
-    ex = state.exchange
-    return EXPORTERS[fmt](state.request, findings=state.findings, api_error=logged_api_error(ex),
-                          beta=beta_values(ex), api_version=logged_api_version(ex))
+def render(state: ExchangeState, fmt: str) -> Exported:
+    """The export the CLI's ``export`` would make of the current request (one core function)."""
+    return export_exchange(state.outgoing(), state.request, fmt)
 
 
 class ExportScreen(ModalScreen[Path | None]):
@@ -70,8 +68,14 @@ class ExportScreen(ModalScreen[Path | None]):
     def _copy(self) -> None:
         from tui.core.export.clipboard import copy_text
 
-        result = copy_text(render(self.state, self.fmt), osc52_writer=self.app.copy_to_clipboard)
-        self.app.notify(f"{self.fmt} export {result.detail}")
+        try:
+            exported = render(self.state, self.fmt)
+        except NotExportable as exc:
+            self._say(f"{exc} (press C in the main screen), or export as json.")
+            return
+        result = copy_text(exported.text, osc52_writer=self.app.copy_to_clipboard)
+        self.app.notify(f"{self.fmt} export: {result.detail}" + (f"; {exported.note}" if exported.note else ""),
+                        severity="warning" if exported.note else "information")
         self.dismiss(None)
 
     @on(Button.Pressed, "#write")
@@ -92,13 +96,15 @@ class ExportScreen(ModalScreen[Path | None]):
         from tui.core.export.atomic import write_atomic
 
         try:
-            write_atomic(dest, render(self.state, self.fmt), overwrite=overwrite)
+            exported = render(self.state, self.fmt)
+            write_atomic(dest, exported.text, overwrite=overwrite)
+        except NotExportable as exc:
+            self._say(f"{exc} (press C in the main screen), or export as json.")
+            return
         except (OSError, FileExistsError) as exc:
             self._say(f"Could not write {dest}: {exc}")
             return
-        from tui.core.outgoing import errors_note
-
-        note = errors_note(self.state.findings)
+        note = exported.note
         self.app.notify(f"Wrote {printable(str(dest))}" + (f"; {note}" if note else ""),
                         severity="warning" if note else "information")
         self.dismiss(dest)

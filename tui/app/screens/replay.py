@@ -9,6 +9,7 @@ to the node the error names.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -21,14 +22,23 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from tui.app.state import ExchangeState
+from tui.core.findings import Finding
+from tui.core.replay.engine import ReplayResult
+from tui.core.replay.send import Preflight, default_log, offered_fix, save, send
 from tui.app.widgets.detail import json_view
 from tui.core.display import one_line, printable
-from tui.core.findings import Severity
 
 
 def has_api_key(env: dict[str, str] | None = None) -> bool:
     env = dict(os.environ) if env is None else env
     return bool(env.get("ANTHROPIC_API_KEY") or env.get("ANTHROPIC_AUTH_TOKEN"))
+
+
+def _hint(f: Finding) -> str:
+    """What the app's user can do about a local error."""
+    if f.fix is None:
+        return "no automatic fix (see the rule in the detail pane)"
+    return f"fix: {f.fix.title} ({'f or F' if f.fix.applicability.value == 'safe' else 'f, unsafe'})"
 
 
 class ReplayScreen(ModalScreen[Any]):
@@ -41,15 +51,19 @@ class ReplayScreen(ModalScreen[Any]):
             self.attempt = attempt
 
     class Finished(Message):
-        def __init__(self, result: Any, tokens: int | None = None) -> None:
+        def __init__(self, result: Any, tokens: int | None = None, saved: str | None = None) -> None:
             super().__init__()
             self.result = result
             self.tokens = tokens
+            self.saved = saved
 
-    def __init__(self, state: ExchangeState) -> None:
+    def __init__(self, state: ExchangeState, source: str) -> None:
         super().__init__()
         self.state = state
+        self.source = source
         self.result: Any = None
+        self.preflight = Preflight([])
+        self.log_target = ""
 
     def compose(self) -> ComposeResult:
         body = self.state.request
@@ -65,6 +79,9 @@ class ReplayScreen(ModalScreen[Any]):
                 yield Input("", placeholder=str(model or "(the request names no model)"), id="model")
                 yield Label(" attempts ")
                 yield Input("3", id="attempts", type="integer", max_length=2)
+            with Horizontal(classes="row"):
+                yield Label("log    ")
+                yield Input(str(default_log(self.source)), placeholder="(empty: keep no replay log)", id="log")
             with Horizontal(classes="row"):
                 yield Checkbox("dry run (local checks + count_tokens)", id="dry-run")
                 yield Checkbox("stream", id="stream")
@@ -93,21 +110,19 @@ class ReplayScreen(ModalScreen[Any]):
     # -- sending ---------------------------------------------------------------------------
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
-        from tui.core.outgoing import check_outgoing
-
         body = self.state.request
-        errors = [f for f in check_outgoing(self.state.exchange, body) if f.severity is Severity.ERROR]
+        pre = Preflight.of(self.state.outgoing(), body)
         dry = self.query_one("#dry-run", Checkbox).value
         if dry and not has_api_key():
-            msg = (f"Local checks: {len(errors)} error(s) the API would reject" +
-                   (": " + "; ".join(f"{f.code} {f.dotted}" for f in errors[:6]) if errors else " — none.") +
-                   " count_tokens needs an API key.")
-            self._notice(msg, "bold red" if errors else "green")
+            self._notice(pre.dry_run_summary(None).split(";")[0] + " — count_tokens needs an API key."
+                         + "".join(f"\n{line}" for line in pre.lines(_hint)[:6]),
+                         "bold red" if pre.errors else "green")
             return
-        if errors and not dry and not self.query_one("#force", Checkbox).value:
-            self._notice(f"Not sent: {len(errors)} local error(s) the API would reject "
-                         f"({', '.join(sorted({f.code for f in errors}))}). Fix them (F) or tick "
-                         f"'send even with local errors'.", "bold red")
+        if pre.blocks(force=self.query_one("#force", Checkbox).value, dry_run=dry):
+            n = len(pre.errors)
+            self._notice(f"Not sent: {n} local error{'s' * (n != 1)} the API would reject ({pre.codes}). "
+                         f"Fix them (F) or tick 'send even with local errors'."
+                         + "".join(f"\n{line}" for line in pre.lines(_hint)[:6]), "bold red")
             return
         try:
             attempts = max(1, int(self.query_one("#attempts", Input).value or "3"))
@@ -116,6 +131,8 @@ class ReplayScreen(ModalScreen[Any]):
         self.query_one(DataTable).clear()
         self.query_one("#response", Static).update("")
         self._notice("sending …", "dim")
+        self.preflight = pre
+        self.log_target = self.query_one("#log", Input).value.strip()  # read now: the dialog may close first
         self.run_replay(body, self.query_one("#base-url", Input).value.strip() or None,
                         self.query_one("#model", Input).value.strip() or None,
                         self.query_one("#stream", Checkbox).value, attempts, dry)
@@ -123,12 +140,11 @@ class ReplayScreen(ModalScreen[Any]):
     @work(exclusive=True, group="replay")
     async def run_replay(self, body: dict[str, Any], base_url: str | None, model: str | None,
                          stream: bool, attempts: int, dry: bool) -> None:
-        from tui.core.replay.engine import ReplayOptions, count_tokens, replay
+        from tui.core.outgoing import send_headers
+        from tui.core.replay.engine import ReplayOptions, count_tokens
         from tui.core.replay.policy import RetryPolicy
 
-        from tui.core.outgoing import send_headers
-
-        headers = send_headers(self.state.exchange)
+        headers = send_headers(self.state.outgoing())
         opts = ReplayOptions(base_url=base_url, model=model, stream=stream,
                              policy=RetryPolicy(max_attempts=attempts), headers=headers)
         if dry:
@@ -136,8 +152,12 @@ class ReplayScreen(ModalScreen[Any]):
             self.post_message(self.AttemptDone(attempt))
             self.post_message(self.Finished(None, tokens))
             return
-        result = await replay(body, opts, on_attempt=lambda a: self.post_message(self.AttemptDone(a)))
-        self.post_message(self.Finished(result))
+        result = ReplayResult(body)
+        try:
+            await send(body, opts, on_attempt=lambda a: self.post_message(self.AttemptDone(a)), result=result)
+        finally:  # every attempt sent may have been billed: kept even when the dialog is closed
+            saved = self._save(result)
+        self.post_message(self.Finished(result, saved=saved))
 
     @on(AttemptDone)
     def _attempt(self, event: AttemptDone) -> None:
@@ -154,21 +174,40 @@ class ReplayScreen(ModalScreen[Any]):
         else:
             table.add_row(*row, key=key)
 
+    def _save(self, result: ReplayResult) -> str | None:
+        """Append the attempts to the replay log the dialog names (as ``replay --save`` does)."""
+        if not result.attempts:
+            return None
+        target = self.log_target
+        if not target:
+            return "no replay log kept (the log field is empty)"
+        return save(Path(target).expanduser(), result, self.state.exchange)
+
     @on(Finished)
     def _finished(self, event: Finished) -> None:
+        pre = self.preflight
         if event.result is None:
-            self._notice(f"count_tokens: {event.tokens} input tokens" if event.tokens is not None
-                         else "count_tokens failed (see the attempt)", "bold green" if event.tokens else "bold red")
+            self._notice(pre.dry_run_summary(event.tokens)
+                         + "".join(f"\n{line}" for line in pre.lines(_hint)[:6]),
+                         "bold green" if event.tokens is not None and not pre.errors else "bold red")
             return
         self.result = event.result
         r = event.result
         style = "bold green" if r.outcome == "success" else "bold red"
-        self._notice(f"{r.outcome}: {r.summary}" + (f"\n{r.advice}" if r.advice else ""), style)
+        lines = [f"{r.outcome}: {r.summary}"]
+        if r.advice:
+            lines.append(r.advice)
+        fix = offered_fix(self.state.outgoing(), self.state.request, r)
+        if fix is not None and fix.fix is not None:
+            lines.append(f"Offered fix: {fix.code} {fix.dotted}: {fix.fix.title} (close, then f on the finding)")
+        if r.outcome == "structural" and r.error_path:
+            lines.append(f"Close (esc) to jump to {'.'.join(map(str, r.error_path))} in the tree.")
+        if event.saved:
+            lines.append(event.saved.capitalize() if event.saved[0].islower() else event.saved)
+            self.app.notify(printable(event.saved), title="Replay log")
+        self._notice("\n".join(lines), style)
         if r.response is not None:
             self.query_one("#response", Static).update(json_view(r.response))
-        if r.outcome == "structural" and r.error_path:
-            self._notice(f"{r.outcome}: {r.summary}\nClose (esc) to jump to "
-                         f"{'.'.join(map(str, r.error_path))} in the tree.", style)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -102,6 +102,11 @@ class ExchangeList(ScrollView, can_focus=True):
         self._announce()
 
     @property
+    def visible_indices(self) -> list[int]:
+        """The exchange indices the list shows (after the filter and the search), in order."""
+        return list(self._visible)
+
+    @property
     def visible_count(self) -> int:
         return len(self._visible)
 

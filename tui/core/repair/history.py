@@ -14,13 +14,16 @@ from typing import Any
 class Entry:
     title: str
     payload: Any
+    dialect: str = "anthropic"
+    """The API the payload is a request for: a conversion from OpenAI changes it, undo brings
+    the old one back with the old body."""
 
 
 class History:
     """A linear history: a new edit after some undos drops the redo branch (like every editor)."""
 
-    def __init__(self, original: Any) -> None:
-        self._entries: list[Entry] = [Entry("original", original)]
+    def __init__(self, original: Any, dialect: str = "anthropic") -> None:
+        self._entries: list[Entry] = [Entry("original", original, dialect)]
         self._pos = 0
 
     @property
@@ -30,6 +33,10 @@ class History:
     @property
     def current(self) -> Any:
         return self._entries[self._pos].payload
+
+    @property
+    def dialect(self) -> str:
+        return self._entries[self._pos].dialect
 
     @property
     def modified(self) -> bool:
@@ -51,12 +58,13 @@ class History:
     def position(self) -> int:
         return self._pos
 
-    def push(self, title: str, payload: Any) -> None:
-        """Record a new state; a no-op change is not recorded."""
-        if payload == self.current:
+    def push(self, title: str, payload: Any, dialect: str | None = None) -> None:
+        """Record a new state (in ``dialect``, else the current one); a no-op change is not recorded."""
+        dialect = dialect or self.dialect
+        if payload == self.current and dialect == self.dialect:
             return
         del self._entries[self._pos + 1:]
-        self._entries.append(Entry(title, payload))
+        self._entries.append(Entry(title, payload, dialect))
         self._pos += 1
 
     def undo(self) -> Entry | None:
@@ -74,4 +82,4 @@ class History:
 
     def revert(self) -> None:
         """Back to the original as one more undoable step."""
-        self.push("revert to original", self.original)
+        self.push("revert to original", self.original, self._entries[0].dialect)

@@ -14,7 +14,7 @@ them and writes the repaired bodies to a separate file instead.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -109,3 +109,44 @@ def rewrite_document(src: Path, fixed: Mapping[int, dict[str, Any]]) -> bytes:
             raise CannotRewrite(f"{src}: holds one record, not {sorted(fixed)}")
         out = _replace(doc, fixed[0], f"{src}#0") if fixed else doc
     return _dumps(out, indent=2) + b"\n"
+
+
+def default_output(path: Path, many: bool) -> Path:
+    """``run.jsonl`` → ``run.fixed.jsonl``; ``req.json.gz`` → ``req.fixed.json``: beside the input."""
+    name = path.name.removesuffix(".gz")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return path.with_name(f"{stem}.fixed.{'jsonl' if many else 'json'}")
+
+
+def save_repaired_log(src: Path, fmt: str, fixed: Mapping[int, dict[str, Any]], dest: Path, *,
+                      bodies: Iterable[tuple[int, Any]] = (), overwrite: bool = False) -> str:
+    """Write the whole repaired log to ``dest``, atomically, and say what was written.
+
+    A raw Anthropic JSON/JSONL log is copied with the repaired records replaced and every other
+    byte as it was (the app's "Save all"; secrets stay as in the original: it is the user's log,
+    not an export).  Any other format cannot take a body back, so every request body of
+    ``bodies`` (record, body) is written as JSONL, the repaired ones replaced, as ``fix`` does.
+    Raises FileExistsError (``dest`` exists, no ``overwrite``), OSError, or CannotRewrite.
+    """
+    from tui.core.export.atomic import atomic_writer
+
+    if src.resolve() == dest.resolve():
+        raise CannotRewrite(f"{dest} is the file that was opened: it is never overwritten")
+    n = len(fixed)
+    what = f"{n} repaired record{'s' * (n != 1)}"
+    if fmt in REWRITABLE:
+        with atomic_writer(dest, overwrite=overwrite) as fh:
+            if fmt == "anthropic-json":
+                fh.write(rewrite_document(src, fixed))
+            else:
+                rewrite_jsonl(src, fixed, fh)
+        return f"wrote {dest} ({what}; every other record byte for byte as it was)"
+    count = 0
+    with atomic_writer(dest, overwrite=overwrite) as fh:
+        for record, body in bodies:
+            body = fixed.get(record, body)
+            if isinstance(body, dict):
+                fh.write(_dumps(body) + b"\n")
+                count += 1
+    return (f"wrote {dest} ({count} request bod{'ies' if count != 1 else 'y'} as JSONL, {what}: "
+            f"a {fmt} log cannot take a repaired body back in place)")
