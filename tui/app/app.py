@@ -23,8 +23,9 @@ from tui.app.labels import DocPath, Marks, doc_path
 from tui.app.state import ExchangeState, Session, Summary, summarize_state
 from tui.app.widgets.conversation import ConversationTree, resolve
 from tui.app.widgets.detail import DetailPane
-from tui.app.widgets.exchange_list import ExchangeList, Row
+from tui.app.widgets.exchange_list import ExchangeList, ExchangeListHeader, Row
 from tui.app.widgets.findings import FindingsPanel
+from tui.app.widgets.search import SearchBox
 from tui.core.display import one_line, printable
 from tui.core.filecheck import Totals
 from tui.core.findings import Applicability, Finding
@@ -65,6 +66,8 @@ class PayloadDoctorApp(App[int]):
     CSS_PATH = ["app.tcss", "widgets/exchange_list.tcss", "widgets/conversation.tcss",
                 "widgets/detail.tcss", "widgets/findings.tcss"]
     BINDINGS = BINDINGS
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-normal"), (170, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     COMMANDS = App.COMMANDS | {ActionCommands}
 
     def _fatal_error(self) -> None:
@@ -90,8 +93,6 @@ class PayloadDoctorApp(App[int]):
         self.finding_index: int | None = None
         self.full = False
         self._syncing = False
-        self._list_hidden = False
-        """The user hid the exchange list (l): loading must not show it again."""
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -100,14 +101,15 @@ class PayloadDoctorApp(App[int]):
         yield Header(show_clock=False)
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield Input(placeholder="search: text, tool, id, request id", id="search")
+                yield SearchBox(placeholder="search: text, tool, id, request id (esc closes)", id="search")
+                yield ExchangeListHeader(id="list-header")
                 yield ExchangeList(id="exchanges")
             with Vertical(id="centre"):
                 yield ConversationTree(id="tree")
                 yield FindingsPanel(id="findings")
             yield DetailPane(id="detail")
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p: in the help (?)
 
     def on_mount(self) -> None:
         from tui.core.replay.engine import quiet_sdk_logging
@@ -115,7 +117,6 @@ class PayloadDoctorApp(App[int]):
         quiet_sdk_logging(_app_log_handler())
         self.sub_title = printable(self.path)
         self.query_one("#search", Input).display = False
-        self.query_one("#left").display = False
         self.set_status("loading …")
         self.load()
 
@@ -229,8 +230,8 @@ class PayloadDoctorApp(App[int]):
             self.notify(printable(str(issue)), title="Record skipped", severity="warning", timeout=15)
         lst = self.query_one(ExchangeList)
         lst.set_rows([self._row(i) for i in range(len(session))])
-        if len(session) > 1 and not self._list_hidden:
-            self.query_one("#left").display = True
+        if len(session) > 1:
+            self.query_one("#main").add_class("-multi")
         if self.index in touched:
             self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
         wanted = self.start_record is not None and any(x.record == self.start_record for x, _ in batch)
@@ -238,7 +239,7 @@ class PayloadDoctorApp(App[int]):
             any(x.errors for x in session.summaries) or len(session) >= 200))
         if self.index is None and session.summaries and ready:
             self._select_first()
-            (lst if len(session) > 1 or not done else self.query_one(ConversationTree)).focus()
+            (lst if self._list_visible() else self.query_one(ConversationTree)).focus()
         if done:
             if not session.summaries:
                 self._load_failed(f"{self.path}: no readable exchange"
@@ -380,11 +381,25 @@ class PayloadDoctorApp(App[int]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.query_one(ExchangeList).set_filter(query=event.value)
+        lst = self.query_one(ExchangeList)
+        lst.set_filter(query=event.value)
+        if event.value and not lst.visible_count:
+            self.set_status(printable(f"search: no exchange matches {event.value!r} (esc clears the search)"))
+        else:
+            self._update_status()
 
     @on(Input.Submitted, "#search")
     def _search_done(self, event: Input.Submitted) -> None:
         self.query_one(ExchangeList).focus()
+
+    @on(SearchBox.Closed)
+    def _search_closed(self) -> None:
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.display = False
+        self.query_one(ExchangeList).set_filter(query="")
+        self.query_one(ExchangeList if self._list_visible() else ConversationTree).focus()
+        self._update_status()
 
     # -- actions: navigation ---------------------------------------------------------------
     def _goto_finding(self, step: int) -> None:
@@ -457,13 +472,23 @@ class PayloadDoctorApp(App[int]):
         self._step_exchange(-1)
 
     def action_toggle_list(self) -> None:
-        left = self.query_one("#left")
         if self.session is None or len(self.session) <= 1:
             self.notify("This file holds one exchange: there is no list to show.")
             return
-        left.display = not left.display
-        self._list_hidden = not left.display
-        if not left.display and self.focused is not None and left in self.focused.ancestors:
+        self._show_list(not self._list_visible())
+
+    def _list_visible(self) -> bool:
+        """What app.tcss decides, from the same classes (styles apply only on the next refresh)."""
+        main = self.query_one("#main")
+        if not main.has_class("-multi") or main.has_class("-list-closed"):
+            return False
+        return main.has_class("-list-open") or not self.screen.has_class("-narrow")
+
+    def _show_list(self, show: bool) -> None:
+        main = self.query_one("#main")
+        main.set_class(show, "-list-open")
+        main.set_class(not show, "-list-closed")
+        if not show and self.focused is not None and self.query_one("#left") in self.focused.ancestors:
             self.query_one(ConversationTree).focus()
 
     def action_next_finding(self) -> None:
@@ -501,7 +526,7 @@ class PayloadDoctorApp(App[int]):
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
-        self.query_one("#left").display = True
+        self._show_list(True)
         box.display = True
         box.focus()
 

@@ -23,8 +23,9 @@ def printable(s: str) -> str:
 
 
 def one_line(s: str, limit: int = 80) -> str:
-    """A printable preview of at most ``limit`` characters."""
-    s = printable(s)
+    """A printable preview of at most ``limit`` characters; a line break shows as ``↵`` (a
+    preview in a label or a status line is read by people, not parsed like an escaped string)."""
+    s = printable(s.replace("\r\n", "\n").replace("\n", "↵ "))
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 

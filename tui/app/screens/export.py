@@ -44,7 +44,8 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text("Export the current request (secrets redacted)", style="bold"))
+            yield Static(Text("Export the current request (secrets redacted) — enter writes, esc cancels",
+                              style="bold"))
             with RadioSet(id="format"):
                 for i, (name, e) in enumerate(EXPORTERS.items()):
                     yield RadioButton(f"{name} — {e.description}", value=i == 0, name=name)
@@ -54,6 +55,13 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Button("Copy to clipboard", id="copy")
                 yield Button("Cancel", id="cancel")
             yield Static("", id="result")
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()  # Enter writes; tab reaches the formats
+
+    @on(Input.Submitted, "#path")
+    def _submitted(self) -> None:
+        self._write()
 
     @on(RadioSet.Changed, "#format")
     def _format(self, event: RadioSet.Changed) -> None:

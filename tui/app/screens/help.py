@@ -15,14 +15,15 @@ from tui.app.actions import ACTIONS
 
 def help_table() -> Table:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("key", style="bold cyan")
-    table.add_column("does")
-    table.add_column("palette / binding id", style="dim")
+    table.add_column("key", style="bold cyan", no_wrap=True)
+    table.add_column("does (as in the palette, ctrl+p)")
+    table.add_column("binding id", style="dim", no_wrap=True)
     for a in ACTIONS:  # Text, not str: a Table parses str as markup, and "[x]" would vanish
-        table.add_row(Text(a.key_display or a.key), Text(a.description), Text(f"{a.palette}  [{a.id}]"))
+        table.add_row(Text(a.key_display or a.key), Text(a.palette), Text(a.id))
     table.add_row("ctrl+p", "command palette", "")
     table.add_row("space", "expand / collapse a tree node", "")
     table.add_row("tab", "next pane", "")
+    table.add_row("escape", "close a dialog or the search", "")
     return table
 
 

@@ -108,6 +108,7 @@ class ReplayScreen(ModalScreen[Any]):
         self.query_one("#notice", Static).update(Text(printable(text), style=style))
 
     # -- sending ---------------------------------------------------------------------------
+    @on(Input.Submitted)
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
         body = self.state.request

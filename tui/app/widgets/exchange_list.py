@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widgets import Static
 
 from tui.core.display import printable as plain
 
@@ -73,6 +74,7 @@ class ExchangeList(ScrollView, can_focus=True):
         self._visible: list[int] = []
         self.only_findings = False
         self.query_text = ""
+        self._announced: int | None = None
 
     # -- data ------------------------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
@@ -92,6 +94,8 @@ class ExchangeList(ScrollView, can_focus=True):
         self._refilter(keep=self.current_index)
 
     def _refilter(self, keep: int | None) -> None:
+        if keep is None:
+            keep = self._announced  # a search that matched nothing must not lose the selection
         self._visible = [r.index for r in self._rows
                          if (not self.only_findings or r.errors or r.warnings)
                          and (not self.query_text or self.query_text in r.search_text)]
@@ -117,6 +121,7 @@ class ExchangeList(ScrollView, can_focus=True):
         return None
 
     def select_index(self, index: int) -> None:
+        self._announced = index
         if index in self._visible:
             self.cursor = self._visible.index(index)
 
@@ -129,6 +134,7 @@ class ExchangeList(ScrollView, can_focus=True):
     def _announce(self) -> None:
         idx = self.current_index
         if idx is not None:
+            self._announced = idx
             self.post_message(self.Highlighted(idx))
 
     def scroll_to_region_of(self, row: int) -> None:
@@ -180,17 +186,51 @@ class ExchangeList(ScrollView, can_focus=True):
         warn = self.get_component_rich_style("exchange-list--warning")
         ok = self.get_component_rich_style("exchange-list--ok")
         status_style = err if row.status.startswith(("4", "5")) or row.status == "err" else ok
-        segs = [
-            Segment(f"{row.index:>4} ", dim),
-            Segment(f"{row.time:<8} ", dim),
-            Segment(f"{row.status:>3} ", status_style),
-            Segment(f"{short_model(plain(row.model)):<12.12} ", Style()),
-            Segment(f"{row.messages:>4}m ", dim),
-        ]
+        cols = columns(self.size.width)
+        segs = [Segment("● " if row.modified else "  ", warn),  # first: never cut
+                Segment(f"{row.index + 1:>4} ", dim)]
+        if "time" in cols:
+            segs.append(Segment(f"{row.time:<8} ", dim))
+        segs.append(Segment(f"{row.status[:3]:>3} ", status_style))
+        if "model" in cols:
+            segs.append(Segment(f"{short_model(plain(row.model)):<12.12} ", Style()))
+        segs.append(Segment(f"{_count(row.messages):>4} ", dim))
         if row.errors:
-            segs.append(Segment(f"✖{row.errors} ", err))
+            segs.append(Segment(f"✖{_count(row.errors, 2)} ", err))
         if row.warnings:
-            segs.append(Segment(f"▲{row.warnings} ", warn))
-        if row.modified:
-            segs.append(Segment("● modified", warn))
+            segs.append(Segment(f"▲{_count(row.warnings, 2)}", warn))
         return segs
+
+
+def _count(n: int, digits: int = 4) -> str:
+    """A count that fits its column: ``99+`` rather than a cut number."""
+    return str(n) if n < 10 ** digits else f"{10 ** digits - 1}+"
+
+
+BASE_WIDTH = 25
+"""modified mark 2, # 5, status 4, msgs 5, findings 9: the columns every width shows."""
+
+
+def columns(width: int) -> set[str]:
+    """The optional columns that fit: the model from 38 cells, the time from 47."""
+    cols = set()
+    if width >= BASE_WIDTH + 13:
+        cols.add("model")
+    if width >= BASE_WIDTH + 13 + 9:
+        cols.add("time")
+    return cols
+
+
+def header_text(width: int) -> str:
+    """The header row over the list, for the same columns as the rows."""
+    cols = columns(width)
+    text = "     # " + ("time     " if "time" in cols else "") + " st " + \
+           ("model        " if "model" in cols else "") + "msgs findings"
+    return text[:width]
+
+
+class ExchangeListHeader(Static):
+    """The list's header row (the list itself scrolls; this stays)."""
+
+    def render(self) -> str:
+        return header_text(self.size.width)

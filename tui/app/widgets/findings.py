@@ -12,12 +12,14 @@ from tui.core.findings import Finding
 
 
 def finding_line(f: Finding) -> Text:
+    """One line per finding, cut with an ellipsis at the panel's edge (never wrapped: a narrow
+    panel still lists several findings); the fix badge comes before the message so it is seen."""
     sym, style = MARK[f.severity]
-    t = Text(f"{sym} {f.code} ", style=style)
-    t.append(one_line(f.dotted or "(top level)", 40), style="dim")
-    t.append("  " + one_line(f.message, 120))
+    t = Text(f"{sym} {f.code} ", style=style, no_wrap=True, overflow="ellipsis")
     if f.fix is not None:
-        t.append(f"  [{f.fix.applicability.value} fix]", style="green")
+        t.append(f"[{f.fix.applicability.value} fix] ", style="green")
+    t.append(one_line(f.dotted or "(whole request)", 40), style="dim")
+    t.append("  " + one_line(f.message, 160))
     return t
 
 

@@ -162,8 +162,8 @@ def whitespace_text_block(ctx: CheckContext) -> Iterator[Violation]:
     assistant message is left to C004.  A whitespace-only block beside other content in an
     assistant message that is not the last message is a *warning*, not an error: the Messages
     API accepted it there (a logged 200 on Haiku 4.5: models return `"\n\n"` before a tool
-    call, and clients send it back; shared/API_UPDATES.md), but Bedrock rejects whitespace-only
-    text (NousResearch/hermes-agent#41985, API_RULES.md CONTENT-03), so the same history fails
+    call, and clients send it back), but Bedrock rejects whitespace-only
+    text (NousResearch/hermes-agent#41985), so the same history fails
     there.  Everywhere else the API's documented rejection stands and it is an error: user
     turns, `tool_result` content, a message of nothing but whitespace (string content or only
     whitespace blocks), and any block of the final assistant message (its last block is C004's).

@@ -31,8 +31,8 @@ def retry_after_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     (`records.N`).
 
     ## Why is this bad?
-    A structural error is deterministic: the API rejects the same bytes the same way every time
-    (API_RULES.md §13), so this attempt cannot succeed.  An agent or batch job that retries every
+    A structural error is deterministic: the API rejects the same bytes the same way every time,
+    so this attempt cannot succeed.  An agent or batch job that retries every
     error blindly turns one broken payload into a loop that burns time, request quota and,
     until someone notices, the whole run.
 

@@ -321,7 +321,7 @@ def image_too_large(ctx: CheckContext) -> Iterator[Violation]:
     ## What it does
     Compares the length of each base64 image string with 5,242,880.  The limit applies to the
     base64 text, not to the decoded file: a 4.6 MB GIF is 6.4 MB of base64 and is rejected.
-    (API_RULES.md MEDIA-03 says "decoded"; the byte counts in the API's own messages are the
+    (The API's wording says "decoded"; the byte counts in the API's own messages are the
     base64 lengths, see langchain-ai/langchain#21654.)
 
     ## Why is this bad?
@@ -367,8 +367,8 @@ def image_dimensions_rule(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     With `oversized_image: "error"` the API rejects it with a 400 naming the image's dimensions
-    and the largest that fit (SDK docstring).  The recorded wording (API_RULES.md MEDIA-04,
-    from before `transformations` existed) is ``messages.7.content.2.image.source.base64.data:
+    and the largest that fit (SDK docstring).  The recorded wording (from
+    before `transformations` existed) is ``messages.7.content.2.image.source.base64.data:
     At least one of the image dimensions exceed max allowed size: 8000 pixels``, and for
     many-image requests ``… exceed max allowed size for many-image requests: 2000 pixels``; the
     finding quotes it.  By default the model silently sees a smaller image than was sent

@@ -242,8 +242,8 @@ def image_url_block(ctx: CheckContext) -> Iterator[Violation]:
     expected tags: 'document', 'image', 'redacted_thinking', 'search_result', 'server_tool_use',
     'text', 'thinking', 'tool_result', 'tool_use', 'web_search_tool_result'``.  (The list of
     tags grows with new block types; inside a `tool_result` the list differs and no exact text is
-    known, so those findings carry none.)  Gateways that half-convert it produce MEDIA-01/02
-    errors instead.
+    known, so those findings carry none.)  Gateways that half-convert it produce image source
+    errors instead (M001, M002).
 
     ## Example
     ```json

@@ -299,7 +299,7 @@ def tool_result_not_leading(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Why is this bad?
     The API does not scan past a leading non-`tool_result` block: it reports the calls whose
-    results are not in the leading run as unanswered (the ORDER-01 text).  Probes:
+    results are not in the leading run as unanswered (the P001 text).  Probes:
     `[tool_result, text]` → 200; `[text, tool_result]` → 400; `[tool_result, text, tool_result]`
     → 400.  A text-only user message followed by a tool_result message is the same fault once
     the API merges the two.
@@ -404,14 +404,13 @@ def duplicate_tool_use_id(ctx: CheckContext) -> Iterator[Violation]:
     twice in one assistant turn, or reused in a later assistant turn where the earlier use or
     this one has no `tool_result` of that id in the user turn right after it.  An id reused in
     a later assistant turn with each use answered in its own next user turn is *not* reported:
-    the Messages API accepts it (a logged 200 on Haiku 4.5; shared/API_UPDATES.md, "Recorded
-    traffic shows the API accepting … a tool_use id reused in a later assistant turn, each
-    with its own result"), since each result is paired with the call right before it.
+    the Messages API accepts it (recorded traffic: a logged 200 on Haiku 4.5 for a
+    tool_use id reused in a later assistant turn, each with its own result), since each result is paired with the call right before it.
 
     ## Why is this bad?
     The API pairs a `tool_result` with a `tool_use` by id; with two calls of one id in a turn,
     or a call whose result sits elsewhere, the pairing is ambiguous and the request is rejected:
-    ``messages.3.content.1: `tool_use` ids must be unique`` (API_RULES.md ORDER-05; seen on
+    ``messages.3.content.1: `tool_use` ids must be unique`` (seen on
     Anthropic, Bedrock, Vertex and Azure).  Per-response counters (`call_0`) and clients that
     re-merge earlier turns produce them.
 

@@ -255,7 +255,7 @@ def first_message_not_user(ctx: CheckContext) -> Iterator[Violation]:
     by payload-doctor).  Any fix has to invent or drop something: a placeholder keeps every real
     message, while dropping the assistant turn would lose content and could orphan the
     `tool_result` blocks answering it.  The placeholder is not whitespace, since Bedrock rejects
-    `" "` (CONTENT-03).
+    `" "`.
     """
     if ctx.exchange is not None and ctx.exchange.extra.get("prompt_not_logged"):
         return  # the log dropped the opening user prompt: the conversation did start with it
@@ -643,7 +643,7 @@ def system_message_placement(ctx: CheckContext) -> Iterator[Violation]:
     (`mid-conversation-tool-changes-2026-07-01`, `mid-conversation-output-config-2026-07-01` or
     `mid-conversation-system-clear-at-2026-08-21`): recorded Opus 4.8 traffic with the beta
     header got HTTP 200 for a system message holding `tool_addition` blocks followed by a text
-    one (/work/shared/API_UPDATES.md, "Recorded traffic shows the API accepting").  Without any
+    one (recorded traffic: logged 200s).  Without any
     of those headers the docs' rule "cannot be next to another system message" stands: an error
     when the log kept the request headers, a warning when it kept none (the header may have
     been sent).

@@ -235,7 +235,7 @@ def prompt_too_long_estimate(ctx: CheckContext) -> Iterator[Violation]:
     ## Why is this bad?
     The API rejects it: ``prompt is too long: 219898 tokens > 200000 maximum`` (the finding's
     `api_error` shows the estimate in place of the real count).  Some deployments answer HTTP
-    413 ``Request size exceeds model context window`` instead (SIZE-04).  Agents that never
+    413 ``Request size exceeds model context window`` instead.  Agents that never
     compact their history reach it after long sessions.
 
     ## Example

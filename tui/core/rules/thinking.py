@@ -266,7 +266,7 @@ def thinking_not_first(ctx: CheckContext) -> Iterator[Violation]:
     Move the thinking blocks to the front, keeping every block and the order within each
     group.  *Safe* for older assistant turns (nothing is lost or changed).  *Unsafe* when the
     turn holds the latest assistant message: the API refuses edits to that message's thinking
-    blocks (THINK-05: "These blocks must remain as they were in the original response"), so
+    blocks (the API: "These blocks must remain as they were in the original response"), so
     the reorder may trade this error for that one.
     """
     latest = _latest_assistant_message(ctx)
@@ -286,7 +286,7 @@ def thinking_not_first(ctx: CheckContext) -> Iterator[Violation]:
         reorder += ops.remove_many([("messages", i) for i in turn.messages[1:]])
         title = "move the thinking blocks to the front of the assistant turn"
         if latest is not None and latest in turn.messages:
-            fix = ops.unsafe(title + " (latest assistant message: may trigger THINK-05)", *reorder)
+            fix = ops.unsafe(title + " (latest assistant message: the API may reject the edited thinking blocks)", *reorder)
         else:
             fix = ops.safe(title, *reorder)
         yield Violation(
@@ -311,7 +311,7 @@ def thinking_missing_signature(ctx: CheckContext) -> Iterator[Violation]:
     Proxies that translate from other providers (or synthesize reasoning) drop or never had
     the signature.  The API requires it:
     ``messages.1.content.0.thinking.signature: Field required``.  An empty or non-string
-    signature cannot be valid either (THINK-04's ``Invalid `signature` in `thinking` block``).
+    signature cannot be valid either (the API's ``Invalid `signature` in `thinking` block``).
 
     ## Example
     `{"type": "thinking", "thinking": "The user wants…"}`
@@ -358,7 +358,7 @@ def thinking_budget_too_small(ctx: CheckContext) -> Iterator[Violation]:
 
     ## Fix
     *Unsafe*: raise the budget to 1024 (it changes how much the model may think).  When
-    `max_tokens` is not above 1024, it is raised to 2048 too, so the new budget fits (THINK-07).
+    `max_tokens` is not above 1024, it is raised to 2048 too, so the new budget fits (the budget must be below `max_tokens`).
     """
     cfg = _thinking_config(ctx)
     budget = cfg.get("budget_tokens")
