@@ -24,10 +24,29 @@ async def _loaded(pilot) -> None:
     await pilot.pause()
 
 
-def test_main_screen(snap_compare):
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), SIZE, (200, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen(snap_compare, size):
     async def run_before(pilot):
         await _loaded(pilot)
-    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl"), terminal_size=SIZE,
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl"), terminal_size=size,
+                        run_before=run_before)
+
+
+def test_narrow_screen_with_the_list_shown(snap_compare):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press("l")
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl"), terminal_size=(80, 24),
+                        run_before=run_before)
+
+
+@pytest.mark.parametrize("keys", [("question_mark",), ("r",), ("x",), ("F", "q")], ids=["help", "replay", "export", "quit"])
+def test_dialogs_at_80x24(snap_compare, keys):
+    async def run_before(pilot):
+        await _loaded(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert snap_compare(PayloadDoctorApp("sample_payloads/incident.jsonl", record=4), terminal_size=(80, 24),
                         run_before=run_before)
 
 

@@ -42,7 +42,7 @@ class ChoiceScreen(ModalScreen[str]):
             yield Static(Text(self.question), id="question")
             with Horizontal(id="buttons"):
                 for c in self.choices:
-                    yield Button(f"{c.label} ({c.key})", variant=c.variant, id=f"choice-{c.value}")  # type: ignore[arg-type]
+                    yield Button(f"{c.label} ({'esc' if c.key == 'escape' else c.key})", variant=c.variant, id=f"choice-{c.value}")  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.query(Button).first().focus()

@@ -15,6 +15,7 @@ from tui.core.diff import diff_payloads, render_diff
 
 
 class DiffScreen(ModalScreen[None]):
+    AUTO_FOCUS = "VerticalScroll"  # the first field (the app's own AUTO_FOCUS names the tree)
     CSS_PATH = "diff.tcss"
     BINDINGS = [Binding("escape,q,d", "close", "close")]
 

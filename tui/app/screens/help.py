@@ -28,6 +28,7 @@ def help_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "VerticalScroll"  # the first field (the app's own AUTO_FOCUS names the tree)
     CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,q,question_mark", "close", "close")]
 

@@ -42,6 +42,7 @@ def _hint(f: Finding) -> str:
 
 
 class ReplayScreen(ModalScreen[Any]):
+    AUTO_FOCUS = "#base-url"  # the first field (the app's own AUTO_FOCUS names the tree)
     CSS_PATH = "replay.tcss"
     BINDINGS = [Binding("escape", "close", "close"), Binding("ctrl+r", "send", "send")]
 
@@ -83,9 +84,9 @@ class ReplayScreen(ModalScreen[Any]):
                 yield Label("log    ")
                 yield Input(str(default_log(self.source)), placeholder="(empty: keep no replay log)", id="log")
             with Horizontal(classes="row"):
-                yield Checkbox("dry run (local checks + count_tokens)", id="dry-run")
+                yield Checkbox("dry run (count_tokens)", id="dry-run")
                 yield Checkbox("stream", id="stream")
-                yield Checkbox("send even with local errors", id="force")
+                yield Checkbox("send despite errors", id="force")
             with Horizontal(classes="row"):
                 yield Button("Send (ctrl+r)", variant="primary", id="send")
                 yield Button("Close (esc)", id="close")
@@ -122,7 +123,7 @@ class ReplayScreen(ModalScreen[Any]):
         if pre.blocks(force=self.query_one("#force", Checkbox).value, dry_run=dry):
             n = len(pre.errors)
             self._notice(f"Not sent: {n} local error{'s' * (n != 1)} the API would reject ({pre.codes}). "
-                         f"Fix them (F) or tick 'send even with local errors'."
+                         f"Fix them (F) or tick 'send despite errors'."
                          + "".join(f"\n{line}" for line in pre.lines(_hint)[:6]), "bold red")
             return
         try:
