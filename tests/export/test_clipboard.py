@@ -86,9 +86,19 @@ def test_copy_text_uses_the_apps_writer_for_osc52(monkeypatch, tmp_path: Path):
 def test_copy_text_from_the_cli_writes_a_tmux_wrapped_sequence_to_the_tty(tty: FakeTTY, tmp_path: Path):
     env = {"TMUX": "/tmp/tmux-1000/default,1,0", "TERM": "screen"}
     result = copy_text(TEXT, env=env, fallback_dir=tmp_path)
-    assert result == CopyResult("osc52", "copied via OSC 52 (tmux passthrough)")
+    assert result.method == "osc52"
+    assert result.detail.startswith("copied via OSC 52 (tmux passthrough); inside tmux")
+    assert "set -g set-clipboard on" in result.detail  # tmux drops OSC 52 without it: say how
     assert tty.getvalue() == wrap_osc52(osc52(TEXT), env)
     assert tty.getvalue().startswith("\x1bPtmux;\x1b\x1b]52;c;")
+
+
+def test_copy_in_the_app_under_tmux_says_how_to_let_it_through(tmp_path: Path):
+    env = {"TMUX": "/tmp/tmux-1000/default,1,0", "TERM": "screen"}
+    result = copy_text(TEXT, osc52_writer=lambda _t: None, env=env, fallback_dir=tmp_path)
+    assert result.detail.startswith("copied via OSC 52; inside tmux") and "set-clipboard on" in result.detail
+    assert "tmux" not in copy_text(TEXT, osc52_writer=lambda _t: None, env=NO_DISPLAY,
+                                   fallback_dir=tmp_path).detail
 
 
 def test_copy_text_in_screen_says_so(tty: FakeTTY, tmp_path: Path):

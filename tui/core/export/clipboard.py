@@ -159,6 +159,11 @@ def _save(text: str, fallback_dir: Path | None) -> Path:
 # -- entry point -------------------------------------------------------------------------------------------
 
 
+TMUX_HINT = ("; inside tmux it reaches your clipboard only with `set -g set-clipboard on` "
+             "(and `set -g allow-passthrough on`) in ~/.tmux.conf")
+"""OSC 52 under tmux is dropped unless tmux is told to pass it on: say how, where it happens."""
+
+
 def copy_text(text: str, *, osc52_writer: Callable[[str], None] | None = None,
               env: Mapping[str, str] | None = None,
               fallback_dir: Path | None = None) -> CopyResult:
@@ -184,6 +189,6 @@ def copy_text(text: str, *, osc52_writer: Callable[[str], None] | None = None,
         also = f" and {osc_detail.removeprefix('copied ')}" if osc_detail else ""
         return CopyResult("system", f"copied to the system clipboard{also}")
     if osc_detail:
-        return CopyResult("osc52", osc_detail)
+        return CopyResult("osc52", osc_detail + TMUX_HINT if multiplexer(env) == "tmux" else osc_detail)
     path = _save(text, fallback_dir)
     return CopyResult("file", f"no clipboard available; saved to {path}")
