@@ -90,7 +90,7 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     says whether that rule reproduces it on the logged request.
 
     ## Why is this bad?
-    A structural error is deterministic: the API (API_RULES.md §13) rejects the same bytes the
+    A structural error is deterministic: the API rejects the same bytes the
     same way every time, so a retry loop only burns time and money.  The API reports one
     violation per response; the checker's other findings show the rest.  When the explaining
     rule does not fire on the logged request, the request that was sent differs from the one
@@ -148,7 +148,7 @@ def logged_transient_error(ctx: CheckContext) -> Iterator[Violation]:
     them.
 
     ## Why is this bad?
-    It is not the payload's fault: API_RULES.md §13 classes these as transient.  The right
+    It is not the payload's fault: these are transient errors.  The right
     reaction is a retry with exponential backoff and jitter, honouring `retry-after`, with a cap
     on attempts and total time (the SDK retries 408, 409, 429 and every 5xx twice by default).
     Repairing the payload will not help.
@@ -194,7 +194,7 @@ def logged_client_error(ctx: CheckContext) -> Iterator[Violation]:
     `invalid_request_error`).  Any key-like string in the logged text is masked.
 
     ## Why is this bad?
-    The payload was never judged: API_RULES.md §13 classes these as client errors, which
+    The payload was never judged: these are client errors, which
     neither a repair nor a retry fixes.  Retrying only repeats the refusal.
 
     ## Example

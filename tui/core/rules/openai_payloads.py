@@ -123,7 +123,6 @@ def tool_call_without_tool_message(ctx: CheckContext) -> Iterator[Violation]:
     this.  OpenAI answers (text from public reports of the API's 400, see the module docs):
     ``An assistant message with 'tool_calls' must be followed by tool messages responding to each
     'tool_call_id'. The following tool_call_ids did not have response messages: call_…``.
-    (API_RULES.md covers only Anthropic, so no reference id.)
 
     ## Example
     ```json
@@ -199,7 +198,7 @@ def orphan_tool_message(ctx: CheckContext) -> Iterator[Violation]:
     gateway.  OpenAI answers (text from public reports of the API's 400; the misspelling is
     OpenAI's): ``Invalid parameter: messages with role 'tool' must be a response to a preceeding
     message with 'tool_calls'.``  A missing id is ``Missing required parameter:
-    'messages[N].tool_call_id'.``  (API_RULES.md covers only Anthropic, so no reference id.)
+    'messages[N].tool_call_id'.``
 
     ## Example
     ```json
@@ -292,8 +291,7 @@ def function_call_without_output(ctx: CheckContext) -> Iterator[Violation]:
     ## Why is this bad?
     Replayed history that kept a call but lost its output (an interrupted tool, a client that
     filters items) is rejected.  OpenAI answers (text from public reports of the API's 400):
-    ``No tool output found for function call call_….``  (API_RULES.md covers only Anthropic, so
-    no reference id.)
+    ``No tool output found for function call call_….``
 
     ## Example
     ```json
@@ -349,7 +347,7 @@ def orphan_function_call_output(ctx: CheckContext) -> Iterator[Violation]:
     An output whose call was trimmed away, or whose `call_id` was rewritten (or copied from the
     item `id` `fc_…` instead of `call_id`), is rejected.  OpenAI answers (text from public reports
     of the API's 400, ``param: "input"``): ``No tool call found for function call output with
-    call_id call_….``  (API_RULES.md covers only Anthropic, so no reference id.)
+    call_id call_….``
 
     ## Example
     ```json
