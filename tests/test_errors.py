@@ -288,12 +288,30 @@ API_TEXTS = [
     ("SRV-02", "messages.7.content.0: unexpected `tool_use_id` found in `advisor_tool_result` blocks: "
                "srvtoolu_01JjfQsdhSJkT7qLCL7Pj9jc. Each `advisor_tool_result` block must have a corresponding "
                "`server_tool_use` block before it.", "V002"),
+    # issue 15 §3: texts recordings show (a beta header missing, the effort levels, a server call, a 404 id)
+    ("", "messages.0.content.1.document.source: Input tag 'file' found using 'type' does not match any of the "
+         "expected tags: 'base64', 'content', 'text', 'url'", "B009"),
+    ("", "container: Input should be a valid string", "B009"),
+    ("", "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium", "A008"),
+    ("ORDER-01", "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: "
+                 "srvtoolu_01WzkM3GQgD7r6eR2xV9. Each `tool_use` block must have a corresponding `tool_result` "
+                 "block in the next message.", None),
+    ("PARAM-07", "model: claude-sonet-4-5", None),
 ]
 
 
 @pytest.mark.parametrize("ref,message,code", API_TEXTS, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(API_TEXTS)])
 def test_explain_maps_every_api_text_to_its_rule(ref, message, code):
     assert explain_message(message, None)[1] == code
+
+
+def test_explain_404_notes_unknown_and_known_ids():
+    from tui.core.errors import explain
+
+    assert explain("model: claude-sonet-4-5", None).note == (
+        "unknown model id 'claude-sonet-4-5'; the closest known id is claude-sonnet-4-5")
+    assert explain("model: claude-3-5-sonnet-20241022", None).code == "A007"   # known and retired
+    assert "known model id" in explain("model: claude-sonnet-4-6", None).note  # known, not retired: no rule
 
 
 def test_explain_through_a_bedrock_prefix():

@@ -71,7 +71,7 @@ def test_defect_error_generation_has_status_error_and_q_findings():
     ex = exchanges[1]
     assert ex.status == 400 and "must be a response to a preceeding message" in ex.error["error"]["message"]
     assert sorted((f.code, f.dotted) for f in check_exchange(ex)) == [
-        ("Q001", "messages.2.tool_calls.0"), ("Q002", "messages.3")]
+        ("E001", "error"), ("Q001", "messages.2.tool_calls.0"), ("Q002", "messages.3")]
 
 
 def test_generation_without_usable_input_is_a_load_issue(tmp_path):

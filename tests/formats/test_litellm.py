@@ -75,8 +75,10 @@ def test_defect_failed_call_keeps_the_error_and_q001_finds_the_cause():
     assert failed.response is None
     assert failed.error["error"]["type"] == "BadRequestError"
     assert "tool_use` ids were found without `tool_result`" in failed.error["error"]["message"]
-    [f] = check_exchange(failed)
+    f, e = check_exchange(failed)
     assert (f.code, f.dotted) == ("Q001", "messages.2.tool_calls.0")
+    # The logged 400 is explained by that rule (E001 names it) rather than left as a bare error.
+    assert e.code == "E001" and "rule Q001" in e.message
 
 
 def test_malformed_records_name_file_and_line(tmp_path):

@@ -184,20 +184,22 @@ def test_defect_cut_completion_and_orphan_tool_messages_in_the_log():
     cut = [f for f in check_exchange(exchanges[1]) if f.code == "Q005"]
     assert [f.dotted for f in cut] == ["response.choices.0.finish_reason",
                                        "response.choices.0.message.tool_calls.0.function.arguments"]
-    assert codes(exchanges[2]) == ["Q002", "Q002"]
+    assert codes(exchanges[2]) == ["Q002", "Q002", "E001"]
 
 
 def test_defect_responses_call_without_output():
     _, exchanges, _ = load_all(SAMPLES / "openai-responses.jsonl")
     assert codes(exchanges[0]) == [] and codes(exchanges[1]) == []
-    [f] = check_exchange(exchanges[2])
+    f, e = check_exchange(exchanges[2])
     assert (f.code, f.dotted) == ("Q003", "input.4")
+    assert e.code == "E001" and "rule Q003" in e.message
     assert f.api_error == "No tool output found for function call call_Tq9Ws2Ed5Rf8Gy1Hu4Ji7Ko0."
 
 
 def test_anthropic_rules_do_not_run_on_openai_payloads():
     _, [ex], _ = load_all(SAMPLES / "openai-chat-pair.json")
-    assert {f.code[0] for f in check_exchange(ex)} == {"Q"}
+    # Q rules judge the payload; E judges what the API answered. No Anthropic request rule runs.
+    assert {f.code[0] for f in check_exchange(ex)} == {"Q", "E"}
 
 
 # -- malformed input ---------------------------------------------------------------------------------

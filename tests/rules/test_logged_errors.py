@@ -151,3 +151,131 @@ def test_e_rules_survive_hostile_error_bodies():
                 {"type": "error", "error": []}):
         for status in (None, 200, 400, "400"):
             assert len(e_codes(unanswered(), error=bad, status=status)) <= 1
+
+
+# -- issue 15 §3: the texts real recordings show, each mapped to its node and rule -----------------
+
+FILE_SOURCE = ("messages.0.content.1.document.source: Input tag 'file' found using 'type' does not match any of "
+               "the expected tags: 'base64', 'content', 'text', 'url'")
+
+
+def test_e001_file_source_text_names_b009_and_the_missing_files_beta_header():
+    p = req(user(text("Summarise this"), {"type": "document", "source": {"type": "file", "file_id": "file_011CNha8"}}))
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", FILE_SOURCE), status=400)
+    assert f.related == (("messages", 0, "content", 1, "source"),)
+    assert "rule B009 (beta-shape-without-header) explains it at messages.0.content.1.source" in f.message
+    assert "anthropic-beta: files-api-2025-04-14" in f.message
+
+
+def test_e001_other_source_tags_are_b006_and_reproduced():
+    p = req(user({"type": "document", "source": {"type": "pdf", "data": "JVBER"}}, text("Summarise")))
+    api = ("messages.0.content.0.document.source: Input tag 'pdf' found using 'type' does not match any of the "
+           "expected tags: 'base64', 'content', 'file', 'text', 'url'")
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", api), status=400)
+    assert "rule B006" in f.message and "this check reports it too" in f.message
+
+
+def test_e001_container_object_without_the_skills_beta():
+    p = req(user("Make slides"), container={"skills": [{"type": "anthropic", "skill_id": "pptx", "version": "latest"}]})
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", "container: Input should be a valid string"),
+                   status=400)
+    assert f.related == (("container",),)
+    assert "rule B009" in f.message and "skills-2025-10-02" in f.message
+
+
+def test_e001_container_near_miss_a_number_is_b001():
+    p = req(user("hi"), container=5)
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", "container: Input should be a valid string"),
+                   status=400)
+    assert "rule B001" in f.message and "this check reports it too" in f.message and "skills" not in f.message
+
+
+EFFORT = "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium"
+
+
+def test_e001_effort_level_text_is_a008_at_output_config_effort():
+    p = req(user("Refactor this"), model="claude-opus-4-6", output_config={"effort": "xhigh"})
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", EFFORT), status=400)
+    assert f.related == (("output_config", "effort"),)
+    assert "rule A008 (effort-level-unsupported) explains it at output_config.effort; this check reports it too" \
+        in f.message
+
+
+SERVER_CALL = ("messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: "
+               "srvtoolu_01WzkM3GQgD7r6eR2xV9. Each `tool_use` block must have a corresponding `tool_result` block "
+               "in the next message.")
+
+
+def test_e001_server_tool_call_without_its_result_points_at_the_call():
+    p = req(user("Weather in Paris today?"),
+            assistant(text("Searching."), {"type": "server_tool_use", "id": "srvtoolu_01WzkM3GQgD7r6eR2xV9",
+                                           "name": "web_search", "input": {"query": "paris weather"}}),
+            user("and tomorrow?"))
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", SERVER_CALL), status=400)
+    assert f.related == (("messages", 1, "content", 1),)
+    assert "server tool call" in f.message and "P001" not in f.message
+
+
+def test_e001_server_tool_call_near_miss_client_tool_ids_stay_p001():
+    [f] = findings(unanswered(), "E001", error=envelope("invalid_request_error", ORDER01), status=400)
+    assert "rule P001" in f.message and "server tool call" not in f.message
+
+
+def test_e001_prompt_too_long_and_413_context_window_are_s002_and_reproduced():
+    p = req(user("x " * 400_000), model="claude-haiku-4-5")
+    for status, api in ((400, "prompt is too long: 219898 tokens > 200000 maximum"),
+                        (413, "Request size exceeds model context window")):
+        [f] = findings(p, "E001", error=envelope("invalid_request_error", api), status=status)
+        assert "rule S002 (prompt-too-long-estimate) explains it" in f.message and "reports it too" in f.message
+
+
+def test_e001_input_plus_max_tokens_is_s003_and_reproduced():
+    p = req(user("x " * 340_000), model="claude-opus-4-1", max_tokens=32000)
+    api = ("input length and `max_tokens` exceed context limit: 199759 + 32000 > 200000, decrease input length or "
+           "`max_tokens` and try again")
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", api), status=400)
+    assert "rule S003 (input-plus-max-tokens) explains it at max_tokens" in f.message and "reports it too" in f.message
+
+
+def test_e001_request_too_large_413_is_s001():
+    cloudflare = {"error": {"type": "request_too_large", "message": "Request exceeds the maximum size"}}
+    [f] = findings(unanswered(), "E001", error=cloudflare, status=413)
+    assert "rule S001 (request-too-large) explains it" in f.message and "via Cloudflare" in f.message
+
+
+def test_e001_max_tokens_over_cap_is_a001_and_reproduced():
+    p = req(user("hi"), model="claude-haiku-4-5", max_tokens=128001)
+    api = ("max_tokens: 128001 > 64000, which is the maximum allowed number of output tokens for "
+           "claude-haiku-4-5-20251001")
+    [f] = findings(p, "E001", error=envelope("invalid_request_error", api), status=400)
+    assert f.related == (("max_tokens",),) and "rule A001" in f.message and "reports it too" in f.message
+
+
+def test_e001_404_unknown_model_id_names_the_closest_known_id_not_retired():
+    p = req(user("hi"), model="claude-sonet-4-5")
+    [f] = findings(p, "E001", error=envelope("not_found_error", "model: claude-sonet-4-5"), status=404)
+    assert f.related == (("model",),)
+    assert "unknown model id 'claude-sonet-4-5'; the closest known id is claude-sonnet-4-5" in f.message
+    assert "retired" not in f.message and "A007" not in f.message
+
+
+def test_e001_404_near_miss_a_known_retired_id_stays_a007():
+    p = req(user("hi"), model="claude-sonnet-4-20250514")
+    [f] = findings(p, "E001", error=envelope("not_found_error", "model: claude-sonnet-4-20250514"), status=404)
+    assert "rule A007 (retired-model)" in f.message and "this check reports it too" in f.message
+
+
+def test_e001_anthropic_text_on_an_openai_request_names_the_openai_twin_rule():
+    chat = {"model": "anthropic/claude-sonnet-4-5", "messages": [
+        {"role": "user", "content": "ls"},
+        {"role": "assistant", "content": None, "tool_calls": [{"id": "toolu_01XyZ", "type": "function",
+                                                                "function": {"name": "ls", "arguments": "{}"}}]},
+        {"role": "user", "content": "and now?"}]}
+    [f] = findings(chat, "E001", dialect="openai-chat", error=envelope("invalid_request_error", ORDER01), status=400)
+    assert "rule Q001 (tool-call-without-tool-message) explains it; this check reports it too" in f.message
+    assert f.related == ()
+
+
+def test_e001_near_miss_anthropic_request_keeps_p001_and_its_path():
+    [f] = findings(unanswered(), "E001", error=envelope("invalid_request_error", ORDER01), status=400)
+    assert "rule P001" in f.message and f.related == (("messages", 1),)

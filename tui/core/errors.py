@@ -15,6 +15,7 @@ imports ``anthropic`` (it costs ~2 s): the envelopes are read as JSON.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -26,8 +27,8 @@ from tui.core import apishapes
 from tui.core.paths import Path, api_error_location, exists
 
 __all__ = [
-    "ApiError", "ErrorClass", "advice", "classify", "explain_message",
-    "parse_error_body",
+    "ApiError", "ErrorClass", "Explanation", "advice", "classify", "explain", "explain_message",
+    "openai_path", "parse_error_body",
 ]
 
 
@@ -48,8 +49,12 @@ class ApiError:
     request_id: str | None
     raw: Any
     envelope: str = "anthropic"
-    """Where it came from: ``anthropic``, ``cloudflare``, ``vertex``, ``openrouter``, ``bedrock``,
-    ``batch``, ``html`` or ``text`` (a relay changes the envelope, not the text)."""
+    """Where it came from: ``anthropic``, ``openai``, ``cloudflare``, ``vertex``, ``openrouter``,
+    ``bedrock``, ``batch``, ``html`` or ``text`` (a relay changes the envelope, not the text)."""
+    param: str | None = None
+    """OpenAI's ``error.param``: the request path it names (``messages[1].content[0].type``)."""
+    code: str | None = None
+    """OpenAI's ``error.code`` (``unsupported_parameter``, ``insufficient_quota`` …), a string."""
 
 
 class ErrorClass(str, Enum):
@@ -109,7 +114,56 @@ def parse_error_body(body: Any, status: int | None) -> ApiError | None:
         return None
     got_status, etype, message, request_id, envelope = parsed
     final_status = status if status is not None else got_status
-    return ApiError(final_status, etype, message, request_id, body, envelope)
+    param = code = None
+    openai = _openai_error(body, 0)
+    if openai is not None:
+        param, code = openai
+        if envelope in ("anthropic", "text"):
+            envelope = "openai"
+    return ApiError(final_status, etype, message, request_id, body, envelope, param, code)
+
+
+def _openai_error(body: Any, depth: int) -> tuple[str | None, str | None] | None:
+    """``(param, code)`` of an OpenAI envelope ``{"error": {"message", "type", "param", "code"}}``
+    found in ``body`` (directly, or inside a relay's wrapper or a logged string); None if none."""
+    if depth > _MAX_DEPTH:
+        return None
+    if isinstance(body, (bytes, bytearray)):
+        body = bytes(body).decode("utf-8", "replace")
+    if isinstance(body, str):
+        start = body.find("{")
+        if start == -1:
+            return None
+        try:
+            value, _ = _DECODER.raw_decode(body, start)
+        except ValueError:
+            return None
+        return _openai_error(value, depth + 1)
+    if isinstance(body, list):
+        return next((got for item in body[:5] if (got := _openai_error(item, depth + 1)) is not None), None)
+    if not isinstance(body, dict):
+        return None
+    err = body.get("error")
+    if isinstance(err, dict):
+        metadata = err.get("metadata")
+        if isinstance(metadata, dict) and "raw" in metadata:
+            inner = _openai_error(metadata["raw"], depth + 1)
+            if inner is not None:
+                return inner
+        code = err.get("code")
+        if body.get("type") != "error" and "message" in err and (
+                "param" in err or (isinstance(code, str) and not code.strip().isdigit())):
+            param = err.get("param")
+            return (param if isinstance(param, str) else None,
+                    code if isinstance(code, str) and not code.strip().isdigit() else None)
+        if isinstance(err.get("message"), str) and "{" in err["message"]:
+            return _openai_error(err["message"], depth + 1)
+        return None
+    if "raw" in body:
+        return _openai_error(body["raw"], depth + 1)
+    if isinstance(err, str):
+        return _openai_error(err, depth + 1)
+    return None
 
 
 _Parsed = tuple[int | None, str | None, str, str | None, str]
@@ -297,31 +351,47 @@ def _from_text(text: str, depth: int) -> _Parsed | None:
 
 # -- classification --------------------------------------------------------------------------
 
-_CLIENT_TYPES = frozenset({"authentication_error", "permission_error", "billing_error"})
-_TRANSIENT_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error"})
+_CLIENT_TYPES = frozenset({"authentication_error", "permission_error", "billing_error", "insufficient_quota"})
+_TRANSIENT_TYPES = frozenset({"overloaded_error", "api_error", "rate_limit_error", "timeout_error",
+                              "server_error", "requests", "tokens", "service_unavailable_error"})
+"""Anthropic's, and OpenAI's (``server_error``; ``requests`` / ``tokens`` are its 429s' types)."""
 _STRUCTURAL_TYPES = frozenset({"invalid_request_error", "not_found_error", "request_too_large"})
+_CLIENT_CODES = frozenset({"invalid_api_key", "insufficient_quota", "account_deactivated",
+                           "billing_hard_limit_reached", "billing_not_active", "invalid_organization",
+                           "unsupported_country_region_territory"})
+"""OpenAI ``error.code`` values about the key or the account (a 429 ``insufficient_quota`` too)."""
+_TRANSIENT_CODES = frozenset({"rate_limit_exceeded", "server_error", "engine_overloaded", "timeout"})
 _CLIENT_STATUSES = frozenset({401, 402, 403})
 _TRANSIENT_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 _STRUCTURAL_STATUSES = frozenset({400, 404, 413, 422})
 _CLIENT_TEXT_RE = re.compile(
     r"credit balance is too low|insufficient (?:credits|balance|funds)|organization has been "
-    r"disabled|invalid x-api-key|invalid api key|oauth authentication is currently not",
+    r"disabled|invalid x-api-key|invalid api key|oauth authentication is currently not|"
+    r"incorrect api key provided|exceeded your current quota|must be verified to use the model",
     re.I)
+_STRUCTURAL_TEXT_RE = re.compile(r"^Request too large for \S+ in organization \S+ on tokens per min", re.I)
+"""OpenAI's 429 for one request bigger than the whole per-minute budget: no retry ever fits it."""
 
 
-def classify(status: int | None, error_type: str | None, message: str | None) -> ErrorClass:
-    """Transient, structural or client (DESIGN.md §2, API_RULES.md §13).
+def classify(status: int | None, error_type: str | None, message: str | None,
+             code: str | None = None) -> ErrorClass:
+    """Transient, structural or client (DESIGN.md §2, API_RULES.md §13), for Anthropic's and
+    OpenAI's envelopes alike (``code`` is OpenAI's ``error.code``).
 
-    Order matters: the billing text comes with a 400 ``invalid_request_error`` yet is a client
-    problem, so client signals are checked first; then the error type (it is what an SSE
-    ``error`` event after a 200 carries); then the status; then, with neither, the text.  An
-    error with no status, no type and no known text is taken as transient: nothing reached the
-    API's validation (a dropped connection), so a bounded retry is the right first step.
+    Order matters: the billing text comes with a 400 ``invalid_request_error`` (and OpenAI's
+    quota text with a 429) yet is a client problem, so client signals are checked first; then a
+    429 that no retry can fit; then the error type (it is what an SSE ``error`` event after a
+    200 carries) and OpenAI's code; then the status; then, with neither, the text.  An error
+    with no status, no type and no known text is taken as transient: nothing reached the API's
+    validation (a dropped connection), so a bounded retry is the right first step.
     """
     msg = message if isinstance(message, str) else ""
-    if _CLIENT_TEXT_RE.search(msg) or error_type in _CLIENT_TYPES or status in _CLIENT_STATUSES:
+    if (_CLIENT_TEXT_RE.search(msg) or error_type in _CLIENT_TYPES or code in _CLIENT_CODES
+            or status in _CLIENT_STATUSES):
         return ErrorClass.CLIENT
-    if error_type in _TRANSIENT_TYPES:
+    if _STRUCTURAL_TEXT_RE.search(msg):
+        return ErrorClass.STRUCTURAL
+    if error_type in _TRANSIENT_TYPES or code in _TRANSIENT_CODES:
         return ErrorClass.TRANSIENT
     if error_type in _STRUCTURAL_TYPES:
         return ErrorClass.STRUCTURAL
@@ -355,7 +425,8 @@ def advice(cls: ErrorClass, api_error: ApiError | None = None) -> str:
         base = "Repair the payload before sending it again: re-sending it unchanged fails the same way."
         code = explain_message(message, None)[1] if message else None
         if etype == "not_found_error" or status == 404:
-            return base + " Check the model id: it is misspelled or retired."
+            return base + (" Check the model id: the API does not know it (misspelled, retired, or "
+                           "not offered on this platform or to this key).")
         if etype == "request_too_large" or (status == 413 and code != "S002"):
             return base + " Shrink the body under 32 MB (large images and documents) or trim the conversation."
         if code is not None:
@@ -441,17 +512,97 @@ class _Pattern:
     """The API_RULES.md id; empty for texts of the shapes generated from the SDK."""
     refine: Refine | None = None
     """Where to point when the text carries no (useful) location."""
+    note: str | None = None
+    """What the text means when the rule alone does not say it (a beta header the API wanted)."""
 
 
-def _p(rx: str, code: str | None, ref: str, refine: Refine | None = None) -> _Pattern:
-    return _Pattern(re.compile(rx, re.S), code, ref, refine)
+def _p(rx: str, code: str | None, ref: str, refine: Refine | None = None, note: str | None = None) -> _Pattern:
+    return _Pattern(re.compile(rx, re.S), code, ref, refine, note)
+
+
+def _effort(m: re.Match[str], req: dict[str, Any] | None) -> Path | None:
+    """The ``output_config.effort`` the text refuses: top level, else a system message's (beta)."""
+    if req is None:
+        return ("output_config", "effort")
+    oc = req.get("output_config")
+    if isinstance(oc, dict) and oc.get("effort") == m.group("level"):
+        return ("output_config", "effort")
+    for i, msg in enumerate(_messages(req)):
+        moc = msg.get("output_config") if isinstance(msg, dict) else None
+        if isinstance(moc, dict) and moc.get("effort") == m.group("level"):
+            return ("messages", i, "output_config", "effort")
+    return ("output_config", "effort") if isinstance(oc, dict) and "effort" in oc else None
+
+
+def _server_tool_use(m: re.Match[str], req: dict[str, Any] | None) -> Path | None:
+    """The ``server_tool_use`` block whose id the ORDER-01 text names."""
+    for i, msg in enumerate(_messages(req)):
+        content = msg.get("content") if isinstance(msg, dict) else None
+        for j, block in enumerate(content if isinstance(content, list) else []):
+            if isinstance(block, dict) and block.get("id") == m.group("id"):
+                return ("messages", i, "content", j)
+    return None
+
+
+def _input_item(key: str) -> Refine:
+    """The Responses ``input`` item whose ``key`` (``id`` / ``call_id``) the text names."""
+    def find(m: re.Match[str], req: dict[str, Any] | None) -> Path | None:
+        items = req.get("input") if isinstance(req, dict) else None
+        for k, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and item.get(key) == m.group("id"):
+                return ("input", k)
+        return None
+    return find
+
+
+_FILE_SOURCE_NOTE = ("the API validated the request against its non-beta types, which have no `file` source: "
+                     "file sources need the `anthropic-beta: files-api-2025-04-14` header (the installed SDK's "
+                     "types accept them without it, so this check does not report it on the request)")
+_CONTAINER_NOTE = ("the API took `container` for the non-beta string (a container id): a container object "
+                   "(`skills`, `id`) needs the `anthropic-beta: skills-2025-10-02` header (the installed SDK's "
+                   "types accept it without one, so this check does not report it on the request)")
+_SERVER_CALL_NOTE = ("a server tool call (`server_tool_use` srvtoolu_…) whose `*_tool_result` block is missing "
+                     "from the same assistant message: the history kept the call and lost the result the API "
+                     "returned with it; restore the result block or drop the call (no rule checks this yet)")
+
+_OPENAI_PATTERNS: tuple[_Pattern, ...] = (
+    # Chat Completions (content parts, roles, parameters per model) and Responses: the Q family.
+    _p(r"^Invalid value: '[^']*'\. Supported values are: 'text'(?:,| and) 'image_url'", "Q007", ""),
+    _p(r"^Invalid value: '[^']*'\. Supported values are: 'input_text'", None, "",
+       note="a Chat Completions part (`text`, `image_url`) sent to the Responses API, which takes `input_text`, "
+            "`input_image`, `input_file` (`output_text` for assistant turns)"),
+    _p(r"^Missing required parameter: 'messages\[\d+\]\.content\[\d+\]\.type'", "Q008", ""),
+    _p(r"^Missing required parameter: 'messages\[\d+\]\.tool_call_id'", "Q002", ""),
+    _p(r"An assistant message with 'tool_calls' must be followed by tool messages responding to each", "Q001", ""),
+    _p(r"messages with role 'tool' must be a response to a preceeding message with 'tool_calls'", "Q002", ""),
+    _p(r"^No tool output found for function call (?P<id>[\w-]+)", "Q003", "", _input_item("call_id")),
+    _p(r"^No tool call found for function call output with call_id (?P<id>[\w-]+)", "Q004", "",
+       _input_item("call_id")),
+    _p(r"^Invalid content type\. image_url is only supported by certain models", "Q009", ""),
+    _p(r"^Unsupported value: '?messages\[\d+\]\.role'? does not support '(?:system|developer)' with this model",
+       "Q010", ""),
+    _p(r"^Unsupported parameter: '(?:stop|max_tokens)' is not supported with this model", "Q011", ""),
+    _p(r"^Unsupported (?:value: 'temperature' does not support \S+ with this model|parameter: 'temperature' is "
+       r"not supported with this model)", "Q011", ""),
+    _p(r"^Web search options not supported with this model", "Q012", ""),
+    _p(r"^Invalid 'temperature': decimal (?:above maximum|below minimum) value", "Q013", ""),
+    _p(r"^Item '(?P<id>[^']+)' of type 'reasoning' was provided without its required following item", "Q014", "",
+       _input_item("id")),
+    _p(r"^Invalid file data: '[^']*file_data'\. Expected a base64-encoded data URL", "Q015", ""),
+    _p(r"^This model's maximum context length is \d+ tokens", None, "",
+       note="the conversation is over the model's context window: trim or summarise it"),
+)
+"""OpenAI's texts (Chat Completions and Responses).  They come first: each is specific, and none
+is shaped like an Anthropic location prefix."""
 
 
 _LOC = r"^(?:[\w-]+\.)*"  # an optional API location prefix, e.g. `messages.3.content.1.`
 
 # First match wins: the more specific texts come first.
-PATTERNS: tuple[_Pattern, ...] = (
+PATTERNS: tuple[_Pattern, ...] = _OPENAI_PATTERNS + (
     # §1 ORDER and §11 SRV
+    _p(r"`tool_use` ids were found without `tool_result` blocks immediately after: (?P<id>srvtoolu_\w+)", None,
+       "ORDER-01", _server_tool_use, _SERVER_CALL_NOTE),
     _p(r"unexpected `tool_use_id` found in `\w+_tool_result` blocks|must have a corresponding "
        r"`server_tool_use` block before it", "V002", "SRV-02"),
     _p(r"`tool_use` ids were found without `tool_result` blocks immediately after", "P001", "ORDER-01"),
@@ -469,6 +620,10 @@ PATTERNS: tuple[_Pattern, ...] = (
     # A tool type's own schema (generated from the SDK): unknown type, fixed name, toolset keys.
     _p(r"^tools\.\d+: Input tag '[^']*' found using 'type'|^tools\.\d+\.[a-z_]+_\d{8}\.(?:[\w-]+\.)*"
        r"[\w-]+: (?:Extra inputs are not permitted|Input should be '|Field required)", "D005", ""),
+    # A source or a container form the non-beta types lack (the beta header was missing).
+    _p(r"\.source: Input tag 'file' found using 'type'", "B009", "", note=_FILE_SOURCE_NOTE),
+    _p(r"\.source: Input tag '[^']*' found using 'type'", "B006", ""),
+    _p(r"^container: Input should be a valid string", "B009", "", note=_CONTAINER_NOTE),
     # Beta-only top-level keys sent without their anthropic-beta header.
     _p(r"^(?:mcp_servers|context_management|compaction|fallbacks|fallback_credit_token|thread|"
        r"billing_policy): Extra inputs are not permitted", "B009", "OAI-04"),
@@ -528,6 +683,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _p(r"each stop sequence must contain non-whitespace", "A005", "PARAM-05"),
     _p(r"^metadata\.user_id: ", "A006", "PARAM-06"),
     _p(r"^model: [\w.:@/\[\]-]+\s*$", "A007", "PARAM-07"),
+    _p(r"This model does not support effort level '(?P<level>[^']+)'", "A008", "", _effort),
     # §8 CACHE
     _p(r"A maximum of 4 blocks with cache_control may be provided", "K001", "CACHE-01"),
     _p(r"a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block", "K002", "CACHE-02"),
@@ -561,34 +717,134 @@ def _clean_message(message: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """What a logged error text says about the request: where, which rule, and what else to know."""
+
+    path: Path | None
+    code: str | None
+    note: str | None = None
+    """A sentence the rule's own finding would not say (a missing beta header, an unknown model
+    id and the closest known one); None when the rule says it all."""
+
+
 def explain_message(message: str, request: dict[str, Any] | None) -> tuple[Path | None, str | None]:
     """``(path in the request, rule code)`` for an API error message; either may be None.
 
     The path comes from the message's own location (discriminator tags stripped, cut back to
     what exists in ``request``); texts without a location (``messages: text content blocks must
     be non-empty``) are located by searching the request.  The code is the rule whose API text
-    the message is, or None when no rule reports it.
+    the message is, or None when no rule reports it.  :func:`explain` adds the note.
+    """
+    got = explain(message, request)
+    return got.path, got.code
+
+
+def explain(message: str, request: dict[str, Any] | None, param: str | None = None) -> Explanation:
+    """:func:`explain_message` with a note, for Anthropic's texts and OpenAI's.
+
+    ``param`` is OpenAI's ``error.param`` (``messages[1].content[0].type``): OpenAI's texts carry
+    no location prefix, so the path comes from it, else from a path quoted in the text.  A 404's
+    ``model: X`` maps to A007 only when X is a known, retired id; for an id the model table does
+    not know, the note says "unknown model id" and names the closest known one.
     """
     if not isinstance(message, str) or not message.strip():
-        return None, None
+        return Explanation(None, None)
     req = request if isinstance(request, dict) else None
     text = _clean_message(message)
     path, _ = api_error_location(text, req)
     if path is not None and not path:
         path = None
+    if path is None:
+        path = openai_path(param, text, req)
     found = match_message(text)
     if found is None:
-        return path, None
+        model = _OPENAI_MODEL_404.search(text)
+        if model is not None:
+            return Explanation(("model",) if req is None or "model" in req else path, None,
+                               _model_note(model.group("id"), openai=True))
+        return Explanation(path, None)
     pat, m = found
-    code = pat.code
+    code, note = pat.code, pat.note
     if code == "R004" and path is not None and req is not None:
         msgs = _messages(req)
         i = path[1] if len(path) > 1 and isinstance(path[1], int) else None
         if i is not None and 0 <= i < len(msgs) and isinstance(msgs[i], dict) \
                 and msgs[i].get("role") in ("system", "tool"):
             code = "R003" if msgs[i]["role"] == "system" else "O002"
-    if pat.refine is not None and (path is None or path == ("messages",)):
+    if code == "A007":
+        code, note = _anthropic_model_404(text.split(":", 1)[1].strip())
+    if code == "B009" and pat.note == _CONTAINER_NOTE and req is not None \
+            and not isinstance(req.get("container"), dict):
+        code, note = "B001" if "container" in req else None, None
+    if pat.refine is not None:
+        # A text without a (useful) location, or one that names only the message: point deeper.
         better = pat.refine(m, req)
-        if better is not None and (req is None or exists(req, better)):
+        if better is not None and (req is None or exists(req, better)) and (
+                path is None or len(path) <= 1 or tuple(better[:len(path)]) == tuple(path)):
             path = better
-    return path, code
+    return Explanation(path, code, note)
+
+
+# -- OpenAI's params and unknown model ids ----------------------------------------------------
+
+_PARAM_TOKEN_RE = re.compile(r"\[(\d+)\]|([^.\[\]']+)")
+_QUOTED_PATH_RE = re.compile(r"'((?:messages|input|tools|tool_choice|response_format|text|reasoning)"
+                             r"(?:\.?\[\d+\]|\.[A-Za-z_]\w*)*|[a-z_]+)'")
+_OPENAI_MODEL_404 = re.compile(r"The model `(?P<id>[^`]+)` does not exist or you do not have access to it")
+
+
+def openai_path(param: str | None, text: str, request: dict[str, Any] | None) -> Path | None:
+    """The request path of OpenAI's ``param`` (``messages[1].content[0].type``, Azure's
+    ``messages.[1].content.[1].type``, quoted or not), else of the first path quoted in the text;
+    cut back to what exists in ``request``."""
+    candidates = [param] if isinstance(param, str) and param.strip() else []
+    candidates += [m.group(1) for m in _QUOTED_PATH_RE.finditer(text)]
+    for cand in candidates:
+        tokens = _PARAM_TOKEN_RE.findall(cand.strip().strip("'\""))
+        path: Path = tuple(int(i) if i else name for i, name in tokens if i or name.strip())
+        if not path or not isinstance(path[0], str):
+            continue
+        if request is not None:
+            if path[0] not in request:
+                continue
+            while path and not exists(request, path):
+                path = path[:-1]
+        if path:
+            return path
+    return None
+
+
+def _closest(key: str, known: list[str]) -> str | None:
+    got = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return got[0] if got else None
+
+
+def _model_note(model_id: str, *, openai: bool) -> str:
+    """Why a 404 names ``model_id``: unknown (with the closest known id) or known but unavailable."""
+    if openai:
+        from tui.core.openai_models import closest_openai_model, lookup_openai_model
+        if lookup_openai_model(model_id) is not None:
+            return (f"{model_id!r} is a known model id: the key or its organisation has no access to it "
+                    f"(or it was shut down)")
+        near = closest_openai_model(model_id)
+    else:
+        from tui.core.capabilities import known_models, normalize_model
+        near = _closest(normalize_model(model_id), known_models())
+    return f"unknown model id {model_id!r}" + (f"; the closest known id is {near}" if near else "")
+
+
+def _anthropic_model_404(model_id: str) -> tuple[str | None, str | None]:
+    """A007 for a known id the table retires by today; otherwise a note and no rule."""
+    from tui.core import clock
+    from tui.core.capabilities import known_models, lookup_model, normalize_model
+
+    key = normalize_model(model_id)
+    caps = lookup_model(model_id)
+    if caps is None or caps.borrowed_from is not None or key not in known_models():
+        return None, _model_note(model_id, openai=False)
+    retired = clock.parse_iso(caps.retired)
+    if retired is not None and retired <= clock.today():
+        return "A007", None
+    return None, (f"{model_id!r} is a known model id the table does not retire: the key may lack access to it, "
+                  f"or the platform (Bedrock, Vertex, a gateway) may not offer it")

@@ -4,13 +4,17 @@ An exchange that logged an error gets exactly one E finding, chosen by :func:`tu
 E001 (structural: repair, do not retry), E002 (transient: retry with backoff) or E003 (client:
 key, permission or billing).  The finding sits on the logged error (scope ``error``, path ``()``)
 and its ``related`` path points into the request when the error text names a location.
+
+They run on every dialect: an OpenAI exchange's error (``{"error": {"message", "type", "param",
+"code"}}``) is classified the same way, located through its ``param`` and mapped to the Q rule
+whose text it is.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tui.core.errors import ApiError, ErrorClass, advice, classify, explain_message, parse_error_body
+from tui.core.errors import ApiError, ErrorClass, advice, classify, explain, explain_message, parse_error_body
 from tui.core.redact import redact_text
 from tui.core.findings import Severity, Violation
 from tui.core.paths import Path, to_dotted
@@ -19,6 +23,13 @@ from tui.core.rules.registry import all_rules, get_rule, rule
 
 _RELAYS = {"vertex": "Vertex", "openrouter": "OpenRouter", "bedrock": "Bedrock",
            "cloudflare": "Cloudflare, before the API", "batch": "a batch result", "html": "an HTML page"}
+
+
+_GATEWAY_TWINS: dict[str, dict[str, str]] = {
+    "openai-chat": {"P001": "Q001", "P002": "Q002"},
+    "openai-responses": {"P001": "Q003", "P002": "Q004"},
+}
+"""The OpenAI-shape rule for the same fault, when an OpenAI request logs Anthropic's pairing text."""
 
 
 def logged_error(ctx: CheckContext) -> tuple[ApiError, ErrorClass] | None:
@@ -30,14 +41,18 @@ def logged_error(ctx: CheckContext) -> tuple[ApiError, ErrorClass] | None:
     err = parse_error_body(ex.error, ex.status)
     if err is None:
         return None
-    return err, classify(err.status, err.type, err.message)
+    return err, classify(err.status, err.type, err.message, err.code)
 
 
 def _label(err: ApiError) -> str:
     parts = [str(err.status)] if err.status is not None else []
     if err.type:
         parts.append(err.type)
+    if err.code and err.code != err.type:
+        parts.append(err.code)
     label = " ".join(parts) or "no status"
+    if err.param:
+        label += f", param {err.param}"
     if err.envelope in _RELAYS:
         label += f", via {_RELAYS[err.envelope]}"
     if err.request_id:
@@ -62,11 +77,13 @@ def _reproduced(ctx: CheckContext, code: str) -> bool | None:
     to that rule (P003's misplaced results produce the P001 text, as the API does).
     """
     r = get_rule(code)
-    if r is None or r.needs not in ("request", "any") or (r.model_dependent and ctx.caps is None):
+    dialect = ctx.exchange.dialect if ctx.exchange is not None else "anthropic"
+    if r is None or r.needs not in ("request", "any") or (r.model_dependent and ctx.caps is None) \
+            or r.dialect not in ("any", dialect):
         return None
     for other in all_rules():
         if other.needs != "request" or other.family in ("E", "I") or (
-                other.model_dependent and ctx.caps is None):
+                other.model_dependent and ctx.caps is None) or other.dialect not in ("any", dialect):
             continue
         try:
             for v in other.check(ctx):
@@ -77,7 +94,7 @@ def _reproduced(ctx: CheckContext, code: str) -> bool | None:
     return False
 
 
-@rule("E001", "logged-structural-error", Severity.ERROR, references=(), needs="error")
+@rule("E001", "logged-structural-error", Severity.ERROR, references=(), needs="error", dialect="any")
 def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     """The logged request was rejected because the payload is wrong; sending it again fails again.
 
@@ -87,7 +104,13 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     `invalid_request_error`, 404 `not_found_error`, 413, 422), maps the text to the rule that
     reports the same problem (e.g. ``messages.33: `tool_use` ids were found without …`` →
     P001) and to the JSON path it names (discriminator tags such as `tool_use` stripped), and
-    says whether that rule reproduces it on the logged request.
+    says whether that rule reproduces it on the logged request.  OpenAI's envelope
+    (`{"error": {"message", "type", "param", "code"}}`) is read too: classified by its type and
+    code, located through `param` (`messages[1].content[0].type` → `messages.1.content.0.type`)
+    and mapped to the Q rule of its text.  Some texts get a note the rule would not give: a
+    document `file` source or a container object refused for a missing beta header, a server
+    tool call without its result, and a 404 model id: A007 only for a known, retired id; an id
+    the model table does not know is an "unknown model id", with the closest known id.
 
     ## Why is this bad?
     A structural error is deterministic: the API rejects the same bytes the
@@ -109,10 +132,23 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     if got is None or got[1] is not ErrorClass.STRUCTURAL:
         return
     err, _ = got
-    path, code = explain_message(err.message, ctx.request)
+    why = explain(err.message, ctx.request, err.param)
+    path, code = why.path, why.code
+    dialect = ctx.exchange.dialect if ctx.exchange is not None else "anthropic"
+    if code in _GATEWAY_TWINS.get(dialect, {}):
+        # Anthropic's text on an OpenAI-shaped request: a gateway converted it before sending.  The
+        # text's indexes count the converted messages, so only the rule carries over, not the path.
+        code, path = _GATEWAY_TWINS[dialect][code], None
     related: tuple[Path, ...] = (path,) if path else ()
     where = f" at {to_dotted(path)}" if path else ""
-    if code is not None:
+    if code is not None and why.note:
+        r = get_rule(code)
+        explained = f"rule {code}" + (f" ({r.name})" if r else "") + f" explains it{where}: {why.note}"
+        if _reproduced(ctx, code) is True:
+            explained += "; this check reports it too"
+    elif why.note:
+        explained = why.note + where
+    elif code is not None:
         r = get_rule(code)
         explained = f"rule {code}" + (f" ({r.name})" if r else "") + f" explains it{where}"
         again = _reproduced(ctx, code)
@@ -137,7 +173,7 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     )
 
 
-@rule("E002", "logged-transient-error", Severity.WARNING, references=(), needs="error")
+@rule("E002", "logged-transient-error", Severity.WARNING, references=(), needs="error", dialect="any")
 def logged_transient_error(ctx: CheckContext) -> Iterator[Violation]:
     """The logged request failed for a transient reason; the payload itself is fine.
 
@@ -183,7 +219,7 @@ def logged_transient_error(ctx: CheckContext) -> Iterator[Violation]:
     )
 
 
-@rule("E003", "logged-client-error", Severity.WARNING, references=(), needs="error")
+@rule("E003", "logged-client-error", Severity.WARNING, references=(), needs="error", dialect="any")
 def logged_client_error(ctx: CheckContext) -> Iterator[Violation]:
     """The logged request was refused because of the API key, its permissions or the account's credit.
 
