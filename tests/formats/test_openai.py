@@ -64,8 +64,9 @@ def test_classify_recognises_openai_records(body, kind):
     {**CHAT_REQ, "system": "Be brief."},
     {"model": "gpt-4o", "max_tokens": 10, "messages": [{"role": "user", "content": [
         {"type": "tool_result", "tool_use_id": "toolu_1", "content": "x"}]}]},
-    # Ambiguous: plain messages and a model neither side claims.
-    {"model": "llama-3.1-70b", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]},
+    # Ambiguous: plain messages, `max_tokens`, and a model name no vendor's family claims (issue 15
+    # §5 made a named non-Anthropic family such as llama an OpenAI-compatible request).
+    {"model": "my-gateway-alias", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]},
 ])
 def test_anthropic_and_ambiguous_bodies_are_not_claimed(body):
     assert not is_chat_request(body)
@@ -229,3 +230,29 @@ def test_wrong_shape_names_file_line_and_path(tmp_path):
         f"{p}:5: a streaming chunk (chat.completion.chunk): this loader reads whole requests and responses, "
         f"not streams",
     ]
+
+
+# -- issue 15 §5: chat/completions bodies naming another vendor's model ------------------------------
+
+@pytest.mark.parametrize("body", [
+    {"model": "meta-llama/llama-3-70b-instruct", "messages": [{"role": "user", "content": "hi"}], "stream": True},
+    {"model": "mistral-large-latest", "max_tokens": 200, "messages": [{"role": "user", "content": "hi"}]},
+    {"model": "qwen2.5-coder:7b", "messages": [{"role": "user", "content": "hi"}]},
+])
+def test_a_request_naming_another_vendors_model_is_never_checked_as_anthropic(tmp_path, body):
+    p = tmp_path / "req.json"
+    p.write_text(json.dumps(body))
+    _, [ex], _ = load_all(p)
+    assert ex.dialect == "openai-chat"
+    assert not [f.code for f in check_exchange(ex) if f.code[0] in "BAR"]  # no B002 "no max_tokens"
+
+
+@pytest.mark.parametrize("body", [
+    {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "hi"}]},
+    {"model": "my-gateway-alias", "max_tokens": 64, "messages": [{"role": "user", "content": "hi"}]},
+])
+def test_near_miss_claude_or_a_body_with_max_tokens_stays_anthropic(tmp_path, body):
+    p = tmp_path / "req.json"
+    p.write_text(json.dumps(body))
+    _, [ex], _ = load_all(p)
+    assert ex.dialect == "anthropic"

@@ -73,9 +73,26 @@ def is_openai_model(model: Any) -> bool:
     return isinstance(model, str) and model.lower().startswith(_OPENAI_MODEL_PREFIXES)
 
 
+_OTHER_VENDOR_FAMILIES = ("llama", "meta-llama", "mistral", "mixtral", "codestral", "gemini", "gemma", "qwen",
+                          "deepseek", "grok", "x-ai/", "command-r", "phi-", "kimi", "moonshot", "glm-", "yi-")
+
+
+def is_other_vendor_model(model: Any, body: dict[str, Any]) -> bool:
+    """A model another vendor serves through an OpenAI-compatible ``chat/completions`` endpoint
+    (OpenRouter, vLLM, Ollama, Together …): its family names it, or it is no Claude id and the body
+    lacks the ``max_tokens`` every Messages request has.  Such a body is never an Anthropic request."""
+    if not isinstance(model, str) or not model.strip() or is_claude_model(model) or model.startswith("arn:"):
+        return False
+    name = model.lower().rsplit("/", 1)[-1] if "/" in model and not model.lower().startswith("x-ai/") \
+        else model.lower()
+    return name.startswith(_OTHER_VENDOR_FAMILIES) or model.lower().startswith(_OTHER_VENDOR_FAMILIES) \
+        or "max_tokens" not in body
+
+
 def chat_signals(body: dict[str, Any]) -> tuple[bool, bool]:
     """``(has OpenAI signals, has Anthropic signals)`` of a body with a ``messages`` list."""
-    openai = is_openai_model(body.get("model")) or any(k in body for k in OPENAI_ONLY_PARAMS)
+    openai = is_openai_model(body.get("model")) or any(k in body for k in OPENAI_ONLY_PARAMS) \
+        or is_other_vendor_model(body.get("model"), body)
     anthropic = is_claude_model(body.get("model")) or any(k in body for k in ANTHROPIC_ONLY_PARAMS)
     tools = body.get("tools")
     if isinstance(tools, list):
