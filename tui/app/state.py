@@ -126,7 +126,7 @@ def search_text(state: ExchangeState) -> str:
     ex = state.exchange
     parts = [ex.request_id or "", ex.model or ""]
     req = state.request
-    msgs = req.get("messages") if isinstance(req, dict) else None
+    msgs = req.get("messages", req.get("input")) if isinstance(req, dict) else None
     for m in msgs if isinstance(msgs, list) else []:
         content = m.get("content") if isinstance(m, dict) else None
         blocks = [{"text": content}] if isinstance(content, str) else content if isinstance(content, list) else []
@@ -141,7 +141,12 @@ def search_text(state: ExchangeState) -> str:
 
 
 def _count(request: Any) -> int:
-    msgs = request.get("messages") if isinstance(request, dict) else None
+    """Messages, or a Responses request's ``input`` items (its conversation): the list's msgs column."""
+    if not isinstance(request, dict):
+        return 0
+    msgs = request.get("messages")
+    if not isinstance(msgs, list) and "messages" not in request:
+        msgs = request.get("input")
     return len(msgs) if isinstance(msgs, list) else 0
 
 
