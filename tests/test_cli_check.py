@@ -95,6 +95,24 @@ def test_directory_is_checked_recursively(capsys, tmp_path, broken):
     assert [f["path"] for f in json.loads(out)["files"]] == [str(sub / "a.json")]
 
 
+def test_a_cassette_directory_is_checked_recursively(capsys, tmp_path):
+    """`payload-doctor check tests/cassettes/`: every cassette format a test suite records is found."""
+    import shutil
+
+    formats = SAMPLES / "formats"
+    names = ["vcrpy_cassette.yaml", "ruby_vcr_cassette.yml", "go_vcr_cassette.yaml", "httprr_trace.httprr",
+             "vcrpy_cassette_gzip.yaml.gz", "sdk_http_snapshot.json"]
+    for i, name in enumerate(names):
+        sub = tmp_path / "cassettes" / f"test_{i}"
+        sub.mkdir(parents=True)
+        shutil.copy(formats / name, sub / name)
+    (tmp_path / "cassettes" / "conftest.py").write_text("# not a cassette")
+    rc, out, err = run(capsys, "check", "--format", "json", str(tmp_path / "cassettes"))
+    files = json.loads(out)["files"]
+    assert sorted(Path(f["path"]).name for f in files) == sorted(names)
+    assert rc == 1 and "Traceback" not in err  # the broken samples' 400s are reported
+
+
 def test_payload_text_is_never_interpreted_as_markup_or_escapes(capsys, tmp_path):
     evil = json.loads(json.dumps(BROKEN))
     evil["messages"][1]["content"][0]["name"] = "[bold red]x[/]\x1b[31m\u202e"

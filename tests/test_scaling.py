@@ -1,7 +1,7 @@
 """check is linear in conversation length (issue 13 §4): a ratio measured in one run, never a time.
 
 20,000 messages with 5,000 defects (missing results, malformed ids, misplaced results) must
-check within 15x the time of 2,000 messages with 500 defects: linear work is about 10x; the
+check with 11x the function calls (and within 25x the CPU time) of 2,000 messages with 500 defects: linear work is about 10x; the
 quadratic P001 and P007 of before were over 50x.
 """
 
@@ -45,10 +45,33 @@ def cpu(body: dict[str, Any]) -> tuple[float, int]:
     return best, found
 
 
+def calls(body: dict[str, Any]) -> int:
+    """Python function calls made by one check: a machine-independent measure of the work."""
+    import sys
+
+    n = 0
+
+    def count(frame: Any, event: str, arg: Any) -> None:
+        nonlocal n
+        if event == "call":
+            n += 1
+
+    sys.setprofile(count)
+    try:
+        check_request(body)
+    finally:
+        sys.setprofile(None)
+    return n
+
+
 def test_check_of_a_20000_message_request_is_within_15x_of_2000():
     small, big = conversation(2_000), conversation(20_000)
     cpu(small)  # warm the caches and imports
     t_small, f_small = cpu(small)
     t_big, f_big = cpu(big)
     assert f_small >= 500 and f_big >= 5_000
-    assert t_big <= 15 * max(t_small, 1e-3), (t_small, t_big)
+    # Call counts are exact (10.0x here); the CPU-time ratio also moves with cache effects on a
+    # shared machine (10x to 15.4x measured for the same code), so its bound leaves room for that
+    # and still fails the quadratic versions (over 50x).
+    assert calls(big) <= 11 * calls(small), (calls(small), calls(big))
+    assert t_big <= 25 * max(t_small, 1e-3), (t_small, t_big)

@@ -113,3 +113,12 @@ def test_spend_logs_row_with_stored_prompt(tmp_path):
     assert ex.request == {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 50}
     assert (ex.dialect, ex.duration_ms, ex.request_id) == ("openai-chat", 588.0, "chatcmpl-77")
     assert issue.line == 2 and "no messages were logged" in issue.message
+
+
+def test_a_call_type_that_is_not_a_string_is_decided_by_the_body(tmp_path):
+    """Found by the mutation fuzzer: `call_type: []` used to raise TypeError (unhashable) and crash
+    `check` with a traceback; the record is read by its messages like any untyped chat record."""
+    p = write(tmp_path, "log.jsonl", [{**records()[0], "call_type": []}])
+    log, exchanges, issues = load_all(p)
+    assert log.format == "litellm" and len(exchanges) == 1 and not issues
+    assert exchanges[0].request.get("messages")

@@ -370,9 +370,10 @@ def _role(t: Text, role: Any) -> None:
 
 
 def _content_summary(t: Text, content: Any) -> None:
-    kinds = {b.get("type") for b in content if isinstance(b, dict)}
+    kinds = {b.get("type") for b in content[:2000] if isinstance(b, dict)}
     t.append(f" · {len(content):,} block{'s' * (len(content) != 1)}", style="dim")
-    summary = ", ".join(sorted(str(k) for k in kinds if k not in TEXT_KINDS))
+    # A block without a type (or a non-string one) is named as such: never "None" on screen.
+    summary = ", ".join(sorted(k if isinstance(k, str) else "no type" for k in kinds if k not in TEXT_KINDS))
     if summary:
         t.append(f" ({safe_text(summary, 40)})", style="dim")
     t.append(" " + _preview(_text_of(content, 50), 50))

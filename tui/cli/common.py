@@ -9,7 +9,8 @@ from pathlib import Path
 from tui.core.formats import LoadError, open_log
 from tui.core.model import Exchange, LoadIssue
 
-LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".har", ".log", ".txt", ".sse")
+LOG_SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".har", ".log", ".txt", ".sse", ".yaml", ".yml", ".httprr")
+"""What a directory argument is searched for (recursively): logs, and the cassettes test suites record."""
 
 
 class Exit(IntEnum):

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from tui.core.formats.anthropic import NotARecord
 from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem, parse_json, load_document
-from tui.core.formats.sse_text import outcome_from_body
+from tui.core.formats.sse_text import apply_outcome
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_headers, redact_text
 
@@ -237,17 +237,7 @@ def trace_exchange(rec: Any, source: Source) -> Exchange | str:
     ex.status = status if isinstance(status, int) and not isinstance(status, bool) else None
     ex.headers = header_dict(resp.get("headers"))
     ex.request_id = header(ex.headers, "request-id") or header(ex.headers, "x-amzn-requestid")
-    if "body" in resp:
-        outcome = outcome_from_body(resp["body"], ex.status)
-    elif "body_raw" in resp:
-        outcome = outcome_from_body(resp["body_raw"], ex.status)
-    else:
-        outcome = outcome_from_body(None, ex.status)
-    ex.response, ex.error = outcome.response, outcome.error
-    if outcome.defects:
-        ex.extra["stream_defects"] = outcome.defects
-    if outcome.note:
-        ex.extra["response_note"] = outcome.note
+    apply_outcome(ex, resp["body"] if "body" in resp else resp.get("body_raw"))
     answered = epoch_seconds(resp.get("timestamp"))
     finished = iso_seconds(rec.get("logged_at"))
     if started is not None and answered is not None and answered >= started:

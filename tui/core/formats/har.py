@@ -24,7 +24,7 @@ from typing import Any
 from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, parse_json, load_document
 from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict
 from tui.core.formats.reader import LoadError
-from tui.core.formats.sse_text import outcome_from_body
+from tui.core.formats.sse_text import apply_outcome
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_text
 
@@ -129,13 +129,7 @@ def _entry_exchange(entry: Any, index: int, name: str) -> Exchange | str:
         elif ex.status is not None and ex.status >= 400:
             ex.error = {"raw": ""}  # the status alone says it failed; the E rules classify it
         return ex
-    outcome = outcome_from_body(body_text, ex.status)
-    ex.response, ex.error = outcome.response, outcome.error
-    if outcome.defects:
-        ex.extra["stream_defects"] = outcome.defects
-    if outcome.note:
-        ex.extra["response_note"] = outcome.note
-    return ex
+    return apply_outcome(ex, body_text)
 
 
 def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:

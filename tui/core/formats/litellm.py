@@ -94,7 +94,9 @@ _NOT_CHAT = ("embed", "image", "transcri", "speech", "rerank", "moderation", "te
 
 
 def _dialect(call_type: Any, messages: Any, proxy_request: Any) -> str | None:
-    if isinstance(call_type, str) and any(part in call_type for part in _NOT_CHAT):
+    if not isinstance(call_type, str):
+        call_type = None  # a mutated or foreign record: decide by the body alone
+    elif any(part in call_type for part in _NOT_CHAT):
         return None
     if call_type in ANTHROPIC_CALLS:
         return "anthropic"

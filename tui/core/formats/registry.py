@@ -11,19 +11,29 @@ from tui.core.formats.batch import BATCH_JSON, BATCH_JSONL
 from tui.core.formats.bedrock_log import BEDROCK_LOG_JSON, BEDROCK_LOG_JSONL
 from tui.core.formats.claude_code import CLAUDE_CODE, CLAUDE_CODE_STREAM_JSON
 from tui.core.formats.claude_trace import CLAUDE_TRACE, CLAUDE_TRACE_JSON
+from tui.core.formats.go_vcr import GO_VCR
 from tui.core.formats.har import HAR
+from tui.core.formats.httprr import HTTPRR
 from tui.core.formats.sdk_debug import SDK_DEBUG_LOG
+from tui.core.formats.sdk_snapshot import SDK_SNAPSHOT
 from tui.core.formats.sse_text import EVENTS_JSONL, SSE_TEXT
 from tui.core.formats.jsonish import ANTHROPIC_JSON, ANTHROPIC_JSONL
 from tui.core.formats.langfuse import LANGFUSE
 from tui.core.formats.litellm import LITELLM
 from tui.core.formats.openai import OPENAI_JSON, OPENAI_JSONL
 from tui.core.formats.otlp import OTLP_JSON
+from tui.core.formats.vcr_yaml import RUBY_VCR, VCRPY
 from tui.core.formats.reader import READABLE, LoadError
 from tui.core.redact import redact_text
 
 FORMATS: list[Format] = [
     # Specific formats go here, most distinctive first.
+    # Recorded HTTP: test cassettes and traces (issue 15); each has a key no other format has.
+    HTTPRR,
+    VCRPY,
+    GO_VCR,
+    RUBY_VCR,
+    SDK_SNAPSHOT,
     # Anthropic-side captures and logs (FORMATS.md §3.2-§3.7, §3.14).
     HAR,
     BEDROCK_LOG_JSON,

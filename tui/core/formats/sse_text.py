@@ -125,6 +125,19 @@ class Outcome:
     """Why the body gave neither a response nor an error (kept in ``extra`` by the caller)."""
 
 
+def apply_outcome(ex: Exchange, body: Any) -> Exchange:
+    """Set ``ex``'s response or error from a logged body (judged with ``ex.status``), keeping a
+    cut stream's defects and the reason a body gave neither: the last step of every HTTP capture
+    loader (HAR, claude-trace, cassettes)."""
+    outcome = outcome_from_body(body, ex.status)
+    ex.response, ex.error = outcome.response, outcome.error
+    if outcome.defects:
+        ex.extra["stream_defects"] = outcome.defects
+    if outcome.note:
+        ex.extra["response_note"] = outcome.note
+    return ex
+
+
 def outcome_from_body(body: Any, status: int | None = None) -> Outcome:
     """Classify one logged response body; never raises.
 
