@@ -76,7 +76,10 @@ def load_requests(path: str, record: int | None) -> tuple[list[Exchange], list[L
         raise UsageError(f"{path}: no record {record} (records are numbered from 0)")
     with_request = [e for e in exchanges if isinstance(e.request, dict)]
     if not with_request and not issues:
-        raise UsageError(f"{path}: no request body to fix (the log holds only responses or errors)")
+        cut = sum(1 for e in exchanges if e.extra.get("cut"))
+        why = f"the logger printed {cut} of the {len(exchanges)} request bodies cut (see I004 in `check`)" if cut \
+            else "the log holds only responses or errors"
+        raise UsageError(f"{path}: no request body to fix ({why})")
     return with_request, issues
 
 

@@ -16,12 +16,14 @@ from tui.core.formats.har import HAR
 from tui.core.formats.httprr import HTTPRR
 from tui.core.formats.sdk_debug import SDK_DEBUG_LOG
 from tui.core.formats.sdk_snapshot import SDK_SNAPSHOT
+from tui.core.formats.ts_sdk_debug import TS_SDK_DEBUG_LOG
 from tui.core.formats.sse_text import EVENTS_JSONL, SSE_TEXT
 from tui.core.formats.jsonish import ANTHROPIC_JSON, ANTHROPIC_JSONL
 from tui.core.formats.langfuse import LANGFUSE
 from tui.core.formats.litellm import LITELLM
 from tui.core.formats.openai import OPENAI_JSON, OPENAI_JSONL
 from tui.core.formats.otlp import OTLP_JSON
+from tui.core.formats.pydantic_ai import PYDANTIC_AI
 from tui.core.formats.vcr_yaml import RUBY_VCR, VCRPY
 from tui.core.formats.reader import READABLE, LoadError
 from tui.core.redact import redact_text
@@ -45,11 +47,13 @@ FORMATS: list[Format] = [
     BATCH_JSONL,
     BATCH_JSON,
     SDK_DEBUG_LOG,
+    TS_SDK_DEBUG_LOG,
     SSE_TEXT,
     EVENTS_JSONL,
     LITELLM,
     LANGFUSE,
     OTLP_JSON,
+    PYDANTIC_AI,
     # OpenAI before the raw-Anthropic fallbacks: it claims only bodies without Anthropic signals.
     OPENAI_JSON,
     OPENAI_JSONL,
@@ -70,7 +74,7 @@ def detect(sniff: Sniff) -> Format:
 
 TEXT_FORMATS = {
     "anthropic-sse": "raw SSE text (`event:` / `data:` lines)",
-    "sdk-debug-log": "a Python SDK debug log (ANTHROPIC_LOG=debug)",
+    "sdk-debug-log": "a Python or TypeScript SDK debug log (ANTHROPIC_LOG=debug)",
 }
 
 

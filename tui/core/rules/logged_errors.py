@@ -70,12 +70,15 @@ def _header(ctx: CheckContext, name: str) -> str | None:
     return None
 
 
-def _reproduced(ctx: CheckContext, code: str) -> bool | None:
+def _reproduced(ctx: CheckContext, code: str) -> str | bool | None:
     """Whether this check finds the logged error on the logged request (None: cannot tell).
 
-    True when the explaining rule fires, or when any request rule reports an API text that maps
-    to that rule (P003's misplaced results produce the P001 text, as the API does).
+    True when the explaining rule fires; the code of another request rule whose API text maps to
+    that rule (P003's misplaced results produce the P001 text, as the API does); False when none
+    does.  None when the log kept no request body to look at.
     """
+    if ctx.exchange is not None and ctx.exchange.request is None:
+        return None
     r = get_rule(code)
     dialect = ctx.exchange.dialect if ctx.exchange is not None else "anthropic"
     if r is None or r.needs not in ("request", "any") or (r.model_dependent and ctx.caps is None) \
@@ -87,11 +90,25 @@ def _reproduced(ctx: CheckContext, code: str) -> bool | None:
             continue
         try:
             for v in other.check(ctx):
-                if other.code == code or (v.api_error and explain_message(v.api_error, ctx.request)[1] == code):
+                if other.code == code:
                     return True
+                if v.api_error and explain_message(v.api_error, ctx.request)[1] == code:
+                    return other.code
         except Exception:  # that rule's own failure is reported by the engine when it runs
             continue
     return False
+
+
+def _again(reproduced: str | bool | None, *, quiet_if_false: bool = False) -> str:
+    """What the message adds about the check finding the same problem on the logged request."""
+    if reproduced is True:
+        return "; this check reports it too"
+    if isinstance(reproduced, str):
+        return f"; this check reports it as {reproduced}"
+    if reproduced is False and not quiet_if_false:
+        return ("; but this check does not reproduce it on the logged request (was the request changed "
+                "after it was logged, or by a proxy?)")
+    return ""
 
 
 @rule("E001", "logged-structural-error", Severity.ERROR, references=(), needs="error", dialect="any")
@@ -144,19 +161,15 @@ def logged_structural_error(ctx: CheckContext) -> Iterator[Violation]:
     if code is not None and why.note:
         r = get_rule(code)
         explained = f"rule {code}" + (f" ({r.name})" if r else "") + f" explains it{where}: {why.note}"
-        if _reproduced(ctx, code) is True:
-            explained += "; this check reports it too"
+        explained += _again(_reproduced(ctx, code), quiet_if_false=True)
     elif why.note:
         explained = why.note + where
     elif code is not None:
         r = get_rule(code)
         explained = f"rule {code}" + (f" ({r.name})" if r else "") + f" explains it{where}"
-        again = _reproduced(ctx, code)
-        if again is True:
-            explained += "; this check reports it too"
-        elif again is False:
-            explained += ("; but this check does not reproduce it on the logged request (was "
-                          "the request changed after it was logged, or by a proxy?)")
+        explained += _again(_reproduced(ctx, code))
+        if ctx.exchange is not None and ctx.exchange.request is None:
+            explained += "; the log kept no whole request body, so this check cannot look for it"
     elif path:
         explained = f"no rule matches this text; it points{where}"
     elif not err.message.strip() or (ctx.exchange is not None and ctx.exchange.extra.get("error_body_not_logged")):

@@ -78,3 +78,40 @@ def model_capabilities_borrowed(ctx: CheckContext) -> Iterator[Violation]:
     if caps is None or caps.borrowed_from is None or not isinstance(ctx.request.get("messages"), list):
         return
     yield Violation(("model",), f"capabilities borrowed from {caps.borrowed_from}: {ctx.model} is not in the table")
+
+
+@rule("I004", "body-not-logged-whole", Severity.INFO, needs="any", dialect="any")
+def body_not_logged_whole(ctx: CheckContext) -> Iterator[Violation]:
+    """The log printed the request or response body cut, so it was not checked.
+
+    ## What it does
+    Says which parts of a body the logger left out.  Node's `console` (which the TypeScript
+    SDK's `ANTHROPIC_LOG=debug` log writes through) prints objects deeper than 2 levels as
+    `[Object]` / `[Array]`, stops arrays after 100 items and strings after 10,000 characters:
+    a request logged that way shows `messages: [Array]`.  Such a body is kept out of the
+    request rules (a cut body would give false findings); status, retries, timing and the
+    logged error are still checked.
+
+    ## Why is this bad?
+    It is not the payload's fault, but a clean report on such an exchange says nothing about
+    its payload: the rules did not see it.
+
+    ## Example
+    `[log_6e9a96] sending request { … options: { body: { model: 'claude-sonnet-4-6',
+    max_tokens: 1024, messages: [Array] } } … }`
+
+    ## Fix
+    None in the payload.  Log whole bodies: set `util.inspect.defaultOptions = {depth: null,
+    maxArrayLength: null, maxStringLength: null}` before the client logs, or give the client a
+    `logger` that prints JSON, then run the call again.
+    """
+    cut = ctx.exchange.extra.get("cut") if ctx.exchange is not None else None
+    if not isinstance(cut, dict):
+        return
+    for side in ("request", "response"):
+        where = cut.get(side)
+        if isinstance(where, list) and where:
+            shown = ", ".join(str(w) for w in where[:4]) + (f" and {len(where) - 4} more" if len(where) > 4 else "")
+            yield Violation((), f"the log printed the {side} body cut at {shown}: "
+                                f"{'its payload was not checked' if side == 'request' else 'it was not read'}; "
+                                f"{cut.get('hint') or 'log the whole body to check it'}")
