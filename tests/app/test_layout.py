@@ -71,3 +71,21 @@ async def test_search_says_no_match_and_escape_keeps_the_selection() -> None:
         await pilot.pause()
         assert not app.query_one("#search").display and app.index == 3
         assert app.query_one(ExchangeList).current_index == 3
+
+
+async def test_tree_labels_end_in_an_ellipsis_at_the_pane_edge_at_80x24() -> None:
+    """Issue 10 §2: at 80 columns a long label says it goes on (``…``) instead of being clipped
+    mid-word by the pane's border; the pairing mark, near the front, stays whole."""
+    from rich.cells import cell_len
+
+    from tui.app.widgets.conversation import ConversationTree
+
+    async with open_app(SAMPLES / "formats" / "pydantic_ai_history.json", size=(80, 24)) as (app, pilot):
+        tree = app.query_one(ConversationTree)
+        lines = [tree.render_line(y).text.rstrip() for y in range(tree.size.height)]
+        shown = [ln for ln in lines if ln.strip()]
+        assert shown and all(cell_len(ln) <= tree.scrollable_content_region.width for ln in shown)
+        cut = [ln for ln in shown if ln.endswith("…")]
+        assert any("#1 assistant" in ln for ln in cut), shown
+        assert any("← #5.1" in ln for ln in shown)  # the mark survives the cut
+        assert tree.virtual_size.width <= tree.size.width  # nothing hidden behind a horizontal scroll

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Static
 
 from tui.app.actions import ACTIONS, BINDINGS
 from tui.app.labels import DocPath, Marks, doc_path
-from tui.app.state import ExchangeState, Session, Summary, summarize_state
+from tui.app.state import ExchangeState, Session, Summary, conversation_length, summarize_state
 from tui.app.widgets.conversation import ConversationTree, resolve
 from tui.app.widgets.detail import DetailPane
 from tui.app.widgets.exchange_list import ExchangeList, ExchangeListHeader, Row
@@ -31,6 +31,10 @@ from tui.core.filecheck import Totals
 from tui.core.findings import Applicability, Finding
 from tui.core.formats import LoadError, open_log
 from tui.core.model import Exchange, LoadIssue
+
+
+PREVIEW_MESSAGES = 300
+"""A first conversation at least this long is drawn before its check ends."""
 
 
 class ActionCommands(Provider):
@@ -152,7 +156,9 @@ class PayloadDoctorApp(App[int]):
         self.call_from_thread(self._started, session)
         from tui.core.filecheck import Checked, LogFinding, check_records
 
-        batch: list[tuple[Summary, list[Finding]]] = []
+        batch: list[tuple[Summary, list[Finding], ExchangeState | None]] = []
+        handed = 0  # states handed over whole (see below)
+        first_error_handed = False
         log_found: list[tuple[int, Finding]] = []
         issues: list[LoadIssue] = []
         last = time.monotonic()
@@ -169,7 +175,14 @@ class PayloadDoctorApp(App[int]):
                     try:
                         st = ExchangeState.of(rec)
                         st.findings, st.checked = event.findings, True
-                        batch.append((summarize_state(st), event.findings))
+                        summary = summarize_state(st)
+                        # The exchange the app opens on (the first with an error, else the first)
+                        # is handed over already checked: building it again on selection would
+                        # check a 5,000-message request a second time.  A few states, never all.
+                        keep = handed < 2 or (not first_error_handed and summary.errors > 0 and handed < 8)
+                        first_error_handed |= keep and summary.errors > 0
+                        handed += keep
+                        batch.append((summary, event.findings, st if keep else None))
                     except Exception as exc:  # one record the app cannot show must not lose the others
                         if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
                             raise
@@ -198,12 +211,30 @@ class PayloadDoctorApp(App[int]):
             yield index.record(n)
             n += 1
 
-    @staticmethod
-    def _kept_records(log: Any, kept: dict[int, Exchange]) -> Iterator[Exchange | LoadIssue]:
+    def _kept_records(self, log: Any, kept: dict[int, Exchange]) -> Iterator[Exchange | LoadIssue]:
+        first = True
         for rec in log:
             if isinstance(rec, Exchange):
                 kept[rec.source.record] = rec
+                if first:
+                    first = False
+                    self._maybe_preview(rec)
             yield rec
+
+    def _maybe_preview(self, rec: Exchange) -> None:
+        """From the loader thread: a long first conversation is drawn before its check ends (the
+        check of 5,000 messages takes longer than everything else the first screen needs)."""
+        if conversation_length(rec.request) >= PREVIEW_MESSAGES:
+            self.call_from_thread(self._preview, rec)
+
+    def _preview(self, rec: Exchange) -> None:
+        if self.index is not None or not self._alive:
+            return  # the checked exchange is already shown
+        doc = {"request": rec.request, "response": rec.response, "error": rec.error}
+        self.query_one(ConversationTree).show(doc, Marks(), keep=("request",))
+        self.query_one(DetailPane).show(("request",), rec.request, [], full=self.full)
+        self.query_one(ConversationTree).focus()
+        self.set_status(f"checking {conversation_length(rec.request):,} messages … (the findings appear when the check ends)")
 
     def _load_failed(self, message: str) -> None:
         self.set_status(printable(message))
@@ -215,13 +246,13 @@ class PayloadDoctorApp(App[int]):
         self.session = session
         self.set_status(f"loading {printable(self.path)} …")
 
-    def _add_batch(self, batch: list[tuple[Summary, list[Finding]]], log_found: list[tuple[int, Finding]],
+    def _add_batch(self, batch: list[tuple[Summary, list[Finding], ExchangeState | None]], log_found: list[tuple[int, Finding]],
                    issues: list[LoadIssue], index: Any, done: bool = False) -> None:
         session = self.session
         if session is None or not self._alive:
             return  # the app is closing: a batch that was already on its way arrives too late
-        for summary, findings in batch:
-            session.add(summary, findings)
+        for summary, findings, state in batch:
+            session.add(summary, findings, state)
         touched = {session.add_log_finding(record, f) for record, f in log_found}
         session.issues.extend(issues)
         session.totals.unreadable = len(session.issues)
@@ -234,7 +265,7 @@ class PayloadDoctorApp(App[int]):
             self.query_one("#main").add_class("-multi")
         if self.index in touched:
             self.refresh_views(keep=self.query_one(ConversationTree).cursor_path)
-        wanted = self.start_record is not None and any(x.record == self.start_record for x, _ in batch)
+        wanted = self.start_record is not None and any(x.record == self.start_record for x, _, _ in batch)
         ready = done or wanted or (self.start_record is None and (
             any(x.errors for x in session.summaries) or len(session) >= 200))
         if self.index is None and session.summaries and ready:
@@ -268,7 +299,7 @@ class PayloadDoctorApp(App[int]):
         st = self.session.cached(i)
         if st is not None and st.checked:
             c = st.counts
-            return Row(i, s.time, s.model, s.status, _count(st.request), c["error"], c["warning"],
+            return Row(i, s.time, s.model, s.status, conversation_length(st.request), c["error"], c["warning"],
                        st.history.modified, s.search_text)
         log_errors, log_warnings = self.session.log_counts(s.record)
         return Row(i, s.time, s.model, s.status, s.messages, s.errors + log_errors, s.warnings + log_warnings,
@@ -370,12 +401,12 @@ class PayloadDoctorApp(App[int]):
 
     @on(OptionList.OptionHighlighted, "#findings")
     def _finding_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option_id is not None and not self._syncing:
+        if event.option_id is not None and event.option_id.isdigit() and not self._syncing:
             self.finding_index = int(event.option_id)
 
     @on(OptionList.OptionSelected, "#findings")
     def _finding_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_id is not None:
+        if event.option_id is not None and event.option_id.isdigit():
             self.finding_index = int(event.option_id)
             self.action_jump()
 
@@ -430,7 +461,7 @@ class PayloadDoctorApp(App[int]):
         self.finding_index = nxt
         panel = self.query_one(FindingsPanel)
         self._syncing = True
-        panel.highlighted = self.finding_index
+        panel.highlight_finding(self.finding_index)
         self._syncing = False
         self.action_jump()
 
@@ -819,11 +850,6 @@ class PayloadDoctorApp(App[int]):
         from tui.app.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
-
-
-def _count(request: Any) -> int:
-    msgs = request.get("messages") if isinstance(request, dict) else None
-    return len(msgs) if isinstance(msgs, list) else 0
 
 
 def state_dir() -> Path:

@@ -118,7 +118,7 @@ def summarize_state(state: ExchangeState) -> Summary:
     counts = state.counts
     status = str(ex.status) if ex.status is not None else ("err" if ex.error else "—")
     return Summary(ex.source.record, (ex.started_at or "")[11:19], redact_text(ex.model or "?"), status,
-                   _count(state.request), counts["error"], counts["warning"], redact_text(search_text(state)))
+                   conversation_length(state.request), counts["error"], counts["warning"], redact_text(search_text(state)))
 
 
 def search_text(state: ExchangeState) -> str:
@@ -140,7 +140,7 @@ def search_text(state: ExchangeState) -> str:
     return " ".join(parts).lower()[:20_000]
 
 
-def _count(request: Any) -> int:
+def conversation_length(request: Any) -> int:
     """Messages, or a Responses request's ``input`` items (its conversation): the list's msgs column."""
     if not isinstance(request, dict):
         return 0
@@ -195,10 +195,18 @@ class Session:
             self._evict()
         return st
 
-    def add(self, summary: Summary, findings: list[Finding]) -> None:
-        """A newly loaded exchange and its request findings (counted in the totals)."""
-        self.positions[summary.record] = len(self.summaries)
+    def add(self, summary: Summary, findings: list[Finding], state: ExchangeState | None = None) -> None:
+        """A newly loaded exchange and its request findings (counted in the totals); ``state``,
+        when the loader hands it over already checked, is cached so selecting it costs nothing."""
+        i = len(self.summaries)
+        self.positions[summary.record] = i
         self.summaries.append(summary)
+        if state is not None:
+            state.log_findings = list(self.log_findings.get(summary.record, ()))
+            state.findings = list(findings) + state.log_findings
+            with self._lock:
+                self._states[i] = state
+                self._evict()
         self.totals.exchanges += 1
         for f in findings:
             self.totals.add(f)

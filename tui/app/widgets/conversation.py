@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
@@ -233,7 +234,32 @@ class ConversationTree(Tree[NodeRef]):
         """The width from the label's plain text: Tree's default renders every label of the tree
         again (0.25 s for 5,000 messages) whenever a node is expanded."""
         icon = (self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE) if node.allow_expand else ""
-        return cell_len(icon) + cell_len(node.label.plain)
+        full = cell_len(icon) + cell_len(node.label.plain)
+        room = self._room(node)
+        return full if room is None else min(full, room)
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """The label, ending in ``…`` at the pane's edge instead of being clipped there: a
+        narrow pane (80 columns) still says that a label goes on, and the detail pane shows it
+        whole.  Marks and pairing arrows come first in every label, so they are never the part cut."""
+        text = super().render_label(node, base_style, style)
+        room = self._room(node)
+        if room is not None and text.cell_len > room:
+            text = text.copy()
+            text.truncate(room, overflow="ellipsis")
+        return text
+
+    def _room(self, node: TreeNode[NodeRef]) -> int | None:
+        """Cells left for ``node``'s label after the guides of its depth (None before layout)."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return None
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        return max(8, width - self.guide_depth * max(0, depth - (0 if self.show_root else 1)))
 
     # -- labels ----------------------------------------------------------------------------
     def _label(self, path: DocPath, value: Any) -> Text:

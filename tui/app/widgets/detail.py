@@ -42,11 +42,13 @@ def _bounded_text(text: str, lines: int) -> str:
     return "\n".join(head) + f"\n… ({n_lines - len(head) + 1:,} more lines; select a node in the tree)"
 
 
-def json_view(value: Any, full: bool = False) -> Syntax:
+def json_view(value: Any, full: bool = False) -> Text:
     """The value as highlighted JSON, secrets masked (display is an output like any export).
 
     Only a bounded copy is masked, encoded and highlighted, so a render costs the same for a
-    5,000-message list as for a 5-message one.
+    5,000-message list as for a 5-message one.  The highlighting is done once, here, into a
+    Text: a ``Syntax`` given to the pane re-lexes its code on every redraw, and one key press
+    redraws the pane several times (about 25 ms each for a full pane).
     """
     shown = elide(value, full)
     try:
@@ -55,7 +57,7 @@ def json_view(value: Any, full: bool = False) -> Syntax:
         text = repr(shown)  # the masked copy: never the raw value
     text = _bounded_text(text, 2 * SCREEN)
     safe = "\n".join(printable(line) for line in text.splitlines())
-    return Syntax(safe, "json", theme="ansi_dark", word_wrap=True, background_color="default")
+    return Syntax(safe, "json", theme="ansi_dark", word_wrap=True, background_color="default").highlight(safe)
 
 
 def _section(docs: str, title: str) -> str:
