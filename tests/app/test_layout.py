@@ -89,3 +89,16 @@ async def test_tree_labels_end_in_an_ellipsis_at_the_pane_edge_at_80x24() -> Non
         assert any("#1 assistant" in ln for ln in cut), shown
         assert any("← #5.1" in ln for ln in shown)  # the mark survives the cut
         assert tree.virtual_size.width <= tree.size.width  # nothing hidden behind a horizontal scroll
+
+
+async def test_pairing_marks_of_deep_tool_calls_survive_80_columns() -> None:
+    """The incident log's third exchange at 80x24: a tool_use three levels down still shows
+    `→ #4.0` and the unanswered one `✖ no result`, whatever its name and preview."""
+    from tui.app.widgets.conversation import ConversationTree
+
+    async with open_app(SAMPLES / "incident.jsonl", record=2, size=(80, 24)) as (app, pilot):
+        tree = app.query_one(ConversationTree)
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        uses = [ln for ln in lines if "tool_use" in ln]
+        assert any("tool_use → #4.0" in ln for ln in uses), uses
+        assert any("tool_use ✖ no result" in ln for ln in uses), uses

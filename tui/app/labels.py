@@ -307,7 +307,7 @@ TEXT_KINDS = frozenset({"text", "input_text", "output_text", "summary_text", "re
 
 
 def block_label(block: Any, path: DocPath, pairs: Pairs) -> Text:
-    """``tool_use get_weather toolu_…9mRt → #4.0`` and friends."""
+    """``tool_use → #4.0 get_weather toolu_…9mRt {…}`` and friends."""
     t = Text()
     if not isinstance(block, dict):
         t.append(f"{type(block).__name__} ", style="bold red")
@@ -318,7 +318,8 @@ def block_label(block: Any, path: DocPath, pairs: Pairs) -> Text:
     t.append(safe_text(kind_s, 30), style="bold")
     in_request = path[0] == "request"
     if kind in ("tool_use", "server_tool_use"):
-        t.append(f" {safe_text(block.get('name', '?'), 30)}", style="magenta")
+        # The pairing mark comes right after the kind, before anything of variable length: a
+        # label cut at a narrow pane's edge loses the name and preview, never the mark.
         tid = block.get("id")
         if isinstance(tid, str):
             partner = pairs.partner(path, block) if in_request else None
@@ -326,6 +327,8 @@ def block_label(block: Any, path: DocPath, pairs: Pairs) -> Text:
                 t.append(f" → {ref(partner)}", style="green")
             elif in_request:
                 t.append(" ✖ no result", style="bold red")
+        t.append(f" {safe_text(block.get('name', '?'), 30)}", style="magenta")
+        if isinstance(tid, str):
             t.append(f" {_id_text(tid)}", style="dim")
         t.append(" " + _preview(block.get("input"), 40), style="dim")
     elif kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
@@ -413,16 +416,16 @@ def message_label(index: int, message: Any, pairs: Pairs | None = None) -> Text:
 
 
 def tool_call_label(call: Any, path: DocPath, pairs: Pairs) -> Text:
-    """A Chat Completions ``tool_calls`` entry: ``read_file → #3 call_7Q…aYb1c {"path": …}``."""
+    """A Chat Completions ``tool_calls`` entry: ``→ #3 read_file call_7Q…aYb1c {"path": …}``."""
     t = Text()
     if not isinstance(call, dict):
         t.append(f"{type(call).__name__} (not a tool call)", style="bold red")
         return t
     fn = call.get("function") if isinstance(call.get("function"), dict) else {}
-    t.append(safe_text(fn.get("name") or call.get("type") or "?", 30), style="magenta")
     partner = pairs.partner(path, call)
-    t.append(f" → {ref(partner)}" if partner is not None else " ✖ no tool message",
+    t.append(f"→ {ref(partner)} " if partner is not None else "✖ no tool message ",
              style="green" if partner is not None else "bold red")
+    t.append(safe_text(fn.get("name") or call.get("type") or "?", 30), style="magenta")
     if isinstance(call.get("id"), str):
         t.append(f" {_id_text(call['id'])}", style="dim")
     t.append(" " + _preview(fn.get("arguments"), 40), style="dim")
@@ -453,10 +456,10 @@ def item_label(index: int, item: Any, path: DocPath, pairs: Pairs) -> Text:
     t.append(safe_text(kind if isinstance(kind, str) else "(no type)", 30), style="bold")
     cid = item.get("call_id")
     if kind in CALL_TYPES:
-        t.append(f" {safe_text(item.get('name', '?'), 30)}", style="magenta")
         partner = pairs.partner(path, item)
         t.append(f" → {ref(partner)}" if partner is not None else " ✖ no output",
                  style="green" if partner is not None else "bold red")
+        t.append(f" {safe_text(item.get('name', '?'), 30)}", style="magenta")
         if isinstance(cid, str):
             t.append(f" {_id_text(cid)}", style="dim")
         t.append(" " + _preview(item.get("arguments", item.get("input")), 40), style="dim")
