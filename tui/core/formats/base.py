@@ -455,6 +455,21 @@ def bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int,
         yield lineno, start, raw
 
 
+def text_lines(sniff: Sniff) -> Iterator[tuple[int, str] | LoadIssue]:
+    """``(line number, text)`` for every line of a text log (UTF-8, bad bytes replaced, the line
+    ending dropped); a line over the limit is an issue and skipped, a damaged compressed stream
+    is an issue that ends the file.  The loop every line-oriented text reader starts with."""
+    with sniff.opened.open() as f:
+        for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
+            if isinstance(raw, DamagedData):
+                yield LoadIssue(sniff.name, str(raw), line=lineno)
+                return
+            if isinstance(raw, LineTooLong):
+                yield LoadIssue(sniff.name, f"{raw}; skipped", line=lineno)
+                continue
+            yield lineno, raw.decode("utf-8", "replace").rstrip("\r\n")
+
+
 def _bounded_lines(f: BinaryIO, *, seekable: bool = False) -> Iterator[tuple[int, int, bytes | LineTooLong]]:
     """``(line number, byte offset, line or LineTooLong)`` for every line of a binary stream.
 

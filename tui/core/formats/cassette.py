@@ -34,7 +34,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from tui.core.formats.base import JSON_ERRORS, json_problem, parse_json
-from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, url_path
+from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, CallTally, endpoint_of, header, header_dict, url_path
 from tui.core.formats.openai import CHAT, RESPONSES, is_chat_response, is_openai_error, is_responses_response
 from tui.core.formats.sse_text import apply_outcome, is_sse_text
 from tui.core.model import Exchange, LoadIssue, Source
@@ -312,25 +312,22 @@ def read_interactions(name: str, fmt: str, records: Iterable[Interaction | LoadI
                       what: str = "recorded interactions") -> Iterator[Exchange | LoadIssue]:
     """Exchanges of a file's recorded calls; an unusable record is an issue naming it; calls this
     tool does not check are counted, and named in one issue when the file holds nothing else."""
-    skipped: dict[str, int] = {}
-    loaded = total = 0
+    tally = CallTally()
+    total = 0
     for it in records:
         if isinstance(it, LoadIssue):
             yield it
             continue
         total += 1
         try:
-            got = interaction_exchange(it, name, fmt)
+            got = tally.keep(interaction_exchange(it, name, fmt))
         except ValueError as exc:
             yield LoadIssue(name, f"interaction {it.index}: {exc}", record=it.index, line=it.line, path=it.path)
             continue
-        if isinstance(got, str):
-            skipped[got] = skipped.get(got, 0) + 1
-            continue
-        loaded += 1
-        yield got
-    if not loaded and skipped:
-        calls = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items(), key=lambda kv: -kv[1])[:5])
-        more = len(skipped) - 5
+        if got is not None:
+            yield got
+    if tally.nothing_checked:
+        calls = tally.top()
+        more = len(tally.skipped) - 5
         yield LoadIssue(name, f"no Messages API or OpenAI call among the {total} {what} ({calls}"
                               f"{f', and {more} other endpoints' if more > 0 else ''}): nothing to check")

@@ -31,7 +31,7 @@ from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_headers, redact_text
 
 __all__ = ["CLAUDE_TRACE", "CLAUDE_TRACE_JSON", "endpoint_of", "url_path", "MESSAGES_ENDPOINTS", "header_dict",
-           "iso_from_epoch", "leading_records", "skipped_note"]
+           "iso_from_epoch", "leading_records", "CallTally"]
 
 # -- helpers shared by the HTTP-capture formats --------------------------------------------------
 
@@ -157,10 +157,34 @@ def leading_records(sniff: Sniff) -> list[Any]:
     return records
 
 
-def skipped_note(name: str, skipped: dict[str, int]) -> LoadIssue:
-    """One issue for a file that holds API calls, but none of the Messages API."""
-    what = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items(), key=lambda kv: -kv[1])[:5])
-    return LoadIssue(name, f"no Messages API call in this file ({what or 'nothing'} skipped)")
+class CallTally:
+    """The calls a reader of recorded HTTP kept, and the ones it skipped by ``METHOD /path`` (or
+    endpoint): a file holding only calls this tool does not check says so in one issue instead
+    of loading as if it were empty.  Shared by every capture and cassette reader."""
+
+    def __init__(self) -> None:
+        self.skipped: dict[str, int] = {}
+        self.loaded = 0
+
+    def keep(self, got: Exchange | str) -> Exchange | None:
+        """``got`` if it is an exchange; a ``str`` (what was called) is counted as skipped."""
+        if isinstance(got, str):
+            self.skipped[got] = self.skipped.get(got, 0) + 1
+            return None
+        self.loaded += 1
+        return got
+
+    @property
+    def nothing_checked(self) -> bool:
+        return not self.loaded and bool(self.skipped)
+
+    def top(self, n: int = 5) -> str:
+        """The most frequent skipped calls: ``3 GET /v1/models, 1 POST /oauth/token``."""
+        return ", ".join(f"{c} {k}" for k, c in sorted(self.skipped.items(), key=lambda kv: -kv[1])[:n])
+
+    def note(self, name: str) -> LoadIssue:
+        """One issue for a file that holds API calls, but none of the Messages API."""
+        return LoadIssue(name, f"no Messages API call in this file ({self.top() or 'nothing'} skipped)")
 
 
 # -- claude-trace --------------------------------------------------------------------------------
@@ -249,45 +273,37 @@ def trace_exchange(rec: Any, source: Source) -> Exchange | str:
 
 def _read_jsonl(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
-    skipped: dict[str, int] = {}
-    loaded = 0
+    tally = CallTally()
     for record, lineno, offset, value in iter_jsonl(sniff.opened):
         if isinstance(value, BaseException):
             yield LoadIssue(name, json_problem(value), record=record, line=lineno)
             continue
         try:
-            got = trace_exchange(value, Source(name, record, lineno, offset))
+            got = tally.keep(trace_exchange(value, Source(name, record, lineno, offset)))
         except NotARecord as exc:
             yield LoadIssue(name, str(exc), record=record, line=lineno)
             continue
-        if isinstance(got, str):
-            skipped[got] = skipped.get(got, 0) + 1
-            continue
-        loaded += 1
-        yield got
-    if not loaded and skipped:
-        yield skipped_note(name, skipped)
+        if got is not None:
+            yield got
+    if tally.nothing_checked:
+        yield tally.note(name)
 
 
 def _read_document(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     name = sniff.name
     doc = load_document(sniff)
     items = doc if isinstance(doc, list) else [doc]
-    skipped: dict[str, int] = {}
-    loaded = 0
+    tally = CallTally()
     for i, item in enumerate(items):
         try:
-            got = trace_exchange(item, Source(name, i))
+            got = tally.keep(trace_exchange(item, Source(name, i)))
         except NotARecord as exc:
             yield LoadIssue(name, str(exc), record=i, path=f"/{i}" if isinstance(doc, list) else None)
             continue
-        if isinstance(got, str):
-            skipped[got] = skipped.get(got, 0) + 1
-            continue
-        loaded += 1
-        yield got
-    if not loaded and skipped:
-        yield skipped_note(name, skipped)
+        if got is not None:
+            yield got
+    if tally.nothing_checked:
+        yield tally.note(name)
 
 
 CLAUDE_TRACE = Format("claude-trace", "claude-trace JSONL (.claude-trace/log-*.jsonl)", _detect_jsonl, _read_jsonl)

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tui.core.formats.base import JSON_ERRORS, Format, Sniff, json_problem, parse_json, load_document
-from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, endpoint_of, header, header_dict
+from tui.core.formats.claude_trace import MESSAGES_ENDPOINTS, CallTally, endpoint_of, header, header_dict
 from tui.core.formats.reader import LoadError
 from tui.core.formats.sse_text import apply_outcome
 from tui.core.model import Exchange, LoadIssue, Source
@@ -138,21 +138,17 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     entries = _entries(doc)
     if entries is None:  # pragma: no cover - the detector checked
         raise LoadError(f"{name}: not a HAR file (no log.entries list)")
-    skipped: dict[str, int] = {}
-    loaded = 0
+    tally = CallTally()
     for i, entry in enumerate(entries):
         try:
-            got = _entry_exchange(entry, i, name)
+            got = tally.keep(_entry_exchange(entry, i, name))
         except ValueError as exc:
             yield LoadIssue(name, f"entry {i}: {exc}", record=i, path=f"/log/entries/{i}")
             continue
-        if isinstance(got, str):
-            skipped[got] = skipped.get(got, 0) + 1
-            continue
-        loaded += 1
-        yield got
-    if not loaded:
-        what = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items(), key=lambda kv: -kv[1])[:5])
+        if got is not None:
+            yield got
+    if not tally.loaded:
+        what = tally.top()
         yield LoadIssue(name, f"no Messages API call among the {len(entries)} HAR entries"
                               + (f" ({what})" if what else ""))
 

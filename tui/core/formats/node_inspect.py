@@ -206,11 +206,7 @@ class _Parser:
             if self.peek() == "}":
                 self.i += 1
                 return out
-            m = _MORE.match(self.text, self.i)
-            if m:
-                self.i = m.end()
-                self.cuts.append(path or "/")
-                self.sep("}")
+            if self.more(path, "}"):
                 continue
             k = self.key()
             self.ws()
@@ -228,11 +224,7 @@ class _Parser:
             if self.peek() == "]":
                 self.i += 1
                 return out
-            m = _MORE.match(self.text, self.i)
-            if m:
-                self.i = m.end()
-                self.cuts.append(path or "/")
-                self.sep("]")
+            if self.more(path, "]"):
                 continue
             m = re.compile(r"<(\d+) empty items?>").match(self.text, self.i)
             if m:
@@ -242,6 +234,16 @@ class _Parser:
                 continue
             out.append(self.value(f"{path}/{len(out)}", depth + 1))
             self.sep("]")
+
+    def more(self, path: str, close: str) -> bool:
+        """A ``... N more items`` tail (Node's maxArrayLength): recorded as a cut at ``path``."""
+        m = _MORE.match(self.text, self.i)
+        if not m:
+            return False
+        self.i = m.end()
+        self.cuts.append(path or "/")
+        self.sep(close)
+        return True
 
     def sep(self, close: str) -> None:
         self.ws()

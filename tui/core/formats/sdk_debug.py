@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines
-from tui.core.formats.claude_trace import (MESSAGES_ENDPOINTS, endpoint_of, header, header_dict, skipped_note,
+from tui.core.formats.base import Format, Sniff, text_lines
+from tui.core.formats.claude_trace import (MESSAGES_ENDPOINTS, CallTally, endpoint_of, header, header_dict,
                                            url_path)
 from tui.core.model import Exchange, LoadIssue, Source
 from tui.core.redact import redact_text
@@ -228,105 +228,95 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     record = 0
     current: _Attempt | None = None
     attempts_by_key: dict[str, int] = {}
-    skipped: dict[str, int] = {}
-    loaded = 0
+    tally = CallTally()
 
     def finish(a: _Attempt | None) -> Exchange | None:
-        nonlocal loaded
         if a is None or a.broken:
             return None
-        if a.skip is not None:
-            skipped[a.skip] = skipped.get(a.skip, 0) + 1
-            return None
-        loaded += 1
-        return _exchange(a, name)
+        return tally.keep(a.skip if a.skip is not None else _exchange(a, name))
 
-    with sniff.opened.open() as f:
-        for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
-            if isinstance(raw, DamagedData):
-                yield LoadIssue(name, str(raw), line=lineno)
-                break
-            if isinstance(raw, LineTooLong):
-                yield LoadIssue(name, f"{raw}; skipped", line=lineno)
-                continue
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            when = _when(line)
-            at = line.find(_OPTIONS)
-            if at >= 0:
+    for got in text_lines(sniff):
+        if isinstance(got, LoadIssue):
+            yield got
+            continue
+        lineno, line = got
+        when = _when(line)
+        at = line.find(_OPTIONS)
+        if at >= 0:
+            done = finish(current)
+            if done is not None:
+                yield done
+            options = line[at + len(_OPTIONS):]
+            current = _Attempt(record, lineno, sent=when)
+            record += 1
+            url_m = _URL_RE.search(options)
+            current.url = url_m.group("url") if url_m else ""
+            current.skip, current.dialect = _classify(current.url)
+            key_m = _KEY_RE.search(options)
+            if key_m:
+                key = key_m.group("key")
+                attempts_by_key[key] = attempts_by_key.get(key, 0) + 1
+                current.extra.update(idempotency_key=key, attempt=attempts_by_key[key])
+            if current.skip is None:
+                body, problem = python_repr_value(options, "json_data")
+                if problem is not None or not isinstance(body, dict):
+                    problem = problem or f"'json_data' is a {type(body).__name__}, expected a dict"
+                    yield LoadIssue(name, f"Request options: {problem}", record=current.record, line=lineno)
+                    current.broken = True
+                else:
+                    current.request = body
+            continue
+        m = _SENDING_RE.search(line)
+        if m:
+            if current is None or current.status is not None:
+                # A call with no Request options line (filtered logging): a body-less attempt.
                 done = finish(current)
                 if done is not None:
                     yield done
-                options = line[at + len(_OPTIONS):]
-                current = _Attempt(record, lineno, sent=when)
+                current = _bare(record, lineno, m.group("url"))
                 record += 1
-                url_m = _URL_RE.search(options)
-                current.url = url_m.group("url") if url_m else ""
-                current.skip, current.dialect = _classify(current.url)
-                key_m = _KEY_RE.search(options)
-                if key_m:
-                    key = key_m.group("key")
-                    attempts_by_key[key] = attempts_by_key.get(key, 0) + 1
-                    current.extra.update(idempotency_key=key, attempt=attempts_by_key[key])
-                if current.skip is None:
-                    body, problem = python_repr_value(options, "json_data")
-                    if problem is not None or not isinstance(body, dict):
-                        problem = problem or f"'json_data' is a {type(body).__name__}, expected a dict"
-                        yield LoadIssue(name, f"Request options: {problem}", record=current.record, line=lineno)
-                        current.broken = True
-                    else:
-                        current.request = body
-                continue
-            m = _SENDING_RE.search(line)
-            if m:
-                if current is None or current.status is not None:
-                    # A call with no Request options line (filtered logging): a body-less attempt.
-                    done = finish(current)
-                    if done is not None:
-                        yield done
-                    current = _bare(record, lineno, m.group("url"))
-                    record += 1
-                if not current.broken:
-                    current.sent = when or current.sent
-                    current.url = m.group("url")
-                continue
-            m = _RESPONSE_RE.search(line) or _HTTPX_RE.search(line)
-            if m:
-                kind = "response" if m.re is _RESPONSE_RE else "httpx"
-                if current is None or kind in current.seen:
-                    # A second status line of the same kind: the next call, logged at INFO level
-                    # (no Request options line) — a body-less attempt.
-                    done = finish(current)
-                    if done is not None:
-                        yield done
-                    current = _bare(record, lineno, m.group("url"))
-                    current.sent = when
-                    record += 1
-                current.seen.add(kind)
-                current.status = int(m.group("status"))
-                current.answered = when or current.answered
-                if kind == "response":
-                    current.headers = _headers_repr(m.group("headers"))
-                continue
-            m = _REQUEST_ID_RE.search(line)
-            if m and current is not None and _PREFIX_RE.match(line):
-                current.request_id = m.group("rid")
-                continue
-            m = _RETRY_RE.search(line)
-            if m and current is not None:
-                current.extra["retry_in_s"] = float(m.group("secs"))
-                continue
-            m = _RAISING_RE.search(line)
-            if m and current is not None:
-                current.extra["transport_error"] = m.group("what")
-                continue
-            m = _ENCOUNTERED_RE.search(line)
-            if m and current is not None and _PREFIX_RE.match(line):
-                current.extra["exception"] = m.group("exc")
+            if not current.broken:
+                current.sent = when or current.sent
+                current.url = m.group("url")
+            continue
+        m = _RESPONSE_RE.search(line) or _HTTPX_RE.search(line)
+        if m:
+            kind = "response" if m.re is _RESPONSE_RE else "httpx"
+            if current is None or kind in current.seen:
+                # A second status line of the same kind: the next call, logged at INFO level
+                # (no Request options line) — a body-less attempt.
+                done = finish(current)
+                if done is not None:
+                    yield done
+                current = _bare(record, lineno, m.group("url"))
+                current.sent = when
+                record += 1
+            current.seen.add(kind)
+            current.status = int(m.group("status"))
+            current.answered = when or current.answered
+            if kind == "response":
+                current.headers = _headers_repr(m.group("headers"))
+            continue
+        m = _REQUEST_ID_RE.search(line)
+        if m and current is not None and _PREFIX_RE.match(line):
+            current.request_id = m.group("rid")
+            continue
+        m = _RETRY_RE.search(line)
+        if m and current is not None:
+            current.extra["retry_in_s"] = float(m.group("secs"))
+            continue
+        m = _RAISING_RE.search(line)
+        if m and current is not None:
+            current.extra["transport_error"] = m.group("what")
+            continue
+        m = _ENCOUNTERED_RE.search(line)
+        if m and current is not None and _PREFIX_RE.match(line):
+            current.extra["exception"] = m.group("exc")
     done = finish(current)
     if done is not None:
         yield done
-    if not loaded and skipped:
-        yield skipped_note(name, skipped)
+    if tally.nothing_checked:
+        yield tally.note(name)
 
 
 SDK_DEBUG_LOG = Format("sdk-debug-log", "Python SDK debug log (ANTHROPIC_LOG=debug / OPENAI_LOG=debug)",

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.core.formats.base import DamagedData, Format, LineTooLong, Sniff, bounded_lines
+from tui.core.formats.base import Format, Sniff, text_lines
 from tui.core.formats.cassette import JUDGED_REQUEST_HEADERS, classify_call, iso_time
-from tui.core.formats.claude_trace import header, header_dict, skipped_note, url_path
+from tui.core.formats.claude_trace import CallTally, header, header_dict, url_path
 from tui.core.formats.node_inspect import CUT_HINT, InspectError, parse_inspect
 from tui.core.formats.sse_text import apply_outcome
 from tui.core.model import Exchange, LoadIssue, Source
@@ -207,91 +207,87 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
                     a.extra["exception"] = redact_text(v["message"])[:300]
         return None
 
-    with sniff.opened.open() as f:
-        for lineno, _, raw in bounded_lines(f, seekable=not sniff.opened.compressed):
-            if isinstance(raw, DamagedData):
-                yield LoadIssue(name, str(raw), line=lineno)
-                break
-            if isinstance(raw, LineTooLong):
-                yield LoadIssue(name, f"{raw}; skipped", line=lineno)
-                continue
-            line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if pending is not None:
-                step, a, start, lines = pending
-                lines.append(line)
-                if _balanced("\n".join(lines)) <= 0:
-                    pending = None
-                    if step:
-                        problem = take(step, a, start, "\n".join(lines))
-                        if problem is not None:
-                            yield problem
-                elif len(lines) > OBJECT_LINES:
-                    yield LoadIssue(name, f"the object after `{step or 'response'}` runs past {OBJECT_LINES:,} "
-                                          f"lines; skipped", line=start)
-                    pending = None
-                continue
-            if _STREAM_RESPONSE_RE.match(line):  # stream calls log `response <status> <url> Headers {…} Stream {…}`
-                if last is not None:
-                    last.streamed = True
-                if _balanced(line) > 0:
-                    pending = ("", None, lineno, [line])
-                continue
-            m = _HEAD_RE.search(line)
-            if m is None:
-                t = _THROWN_RE.match(line.strip())
-                if t and last is not None and last.status == int(t.group("status")) and not last.body_logged:
-                    msg, etype = t.group("msg"), "api_error"
-                    tail = _THROWN_TAIL_RE.search(msg)
-                    if tail:
-                        msg, etype = msg[:tail.start()], tail.group("type") or etype
-                        last.request_id = last.request_id or tail.group("rid")
-                    last.body = {"type": "error", "error": {"type": etype, "message": msg}}
-                    last.body_logged = True
-                    last.extra["error_from"] = f"the {t.group('cls')} the app printed (line {lineno})"
-                continue
-            log_id, msg = m.group("id"), m.group("msg")
-            tail = {t.group("key"): t.group("value").strip().strip('"') for t in _TAIL_RE.finditer(m.group("tail"))}
-            step_m = _STEP_RE.match(msg)
-            if step_m:
-                step = step_m.group("step")
-                a = by_id.get(log_id)
-                if step == "sending request" or a is None:
-                    a = _Attempt(log_id, len(order), lineno)
-                    by_id[log_id] = a
-                    order.append(a)
-                    if "retryOf" in tail:
-                        a.extra["retry_of"] = tail["retryOf"]
-                last = a
-                if step_m.group("open"):
-                    obj_text = msg[step_m.start("open"):]
-                    if _balanced(obj_text) <= 0:
-                        problem = take(step, a, lineno, obj_text)
-                        if problem is not None:
-                            yield problem
-                    else:
-                        pending = (step, a, lineno, [obj_text])
-                elif step.startswith("connection"):
-                    a.extra["transport_error"] = "timeout" if "timed out" in step else "connection"
-                continue
-            s = _STATUS_RE.match(msg)
-            if s:
-                a = by_id.get(log_id)
-                if a is None:  # info level: no `sending request` line, a body-less attempt
-                    a = _Attempt(log_id, len(order), lineno, url=s.group("url"), method=s.group("method"))
-                    by_id[log_id] = a
-                    order.append(a)
-                    if "retryOf" in tail:
-                        a.extra["retry_of"] = tail["retryOf"]
-                a.status, a.duration_ms = int(s.group("status")), float(s.group("ms"))
-                a.url = a.url or s.group("url")
-                if "request-id" in tail:
-                    a.request_id = tail["request-id"]
-                if s.group("outcome"):
-                    a.extra["sdk_outcome"] = s.group("outcome")
-                    retry = re.search(r"retrying, (\d+) attempts? remaining", s.group("outcome"))
-                    if retry:
-                        a.extra["retries_left"] = int(retry.group(1))
-                last = a
+    for got in text_lines(sniff):
+        if isinstance(got, LoadIssue):
+            yield got
+            continue
+        lineno, line = got
+        if pending is not None:
+            step, a, start, lines = pending
+            lines.append(line)
+            if _balanced("\n".join(lines)) <= 0:
+                pending = None
+                if step:
+                    problem = take(step, a, start, "\n".join(lines))
+                    if problem is not None:
+                        yield problem
+            elif len(lines) > OBJECT_LINES:
+                yield LoadIssue(name, f"the object after `{step or 'response'}` runs past {OBJECT_LINES:,} "
+                                      f"lines; skipped", line=start)
+                pending = None
+            continue
+        if _STREAM_RESPONSE_RE.match(line):  # stream calls log `response <status> <url> Headers {…} Stream {…}`
+            if last is not None:
+                last.streamed = True
+            if _balanced(line) > 0:
+                pending = ("", None, lineno, [line])
+            continue
+        m = _HEAD_RE.search(line)
+        if m is None:
+            t = _THROWN_RE.match(line.strip())
+            if t and last is not None and last.status == int(t.group("status")) and not last.body_logged:
+                msg, etype = t.group("msg"), "api_error"
+                tail = _THROWN_TAIL_RE.search(msg)
+                if tail:
+                    msg, etype = msg[:tail.start()], tail.group("type") or etype
+                    last.request_id = last.request_id or tail.group("rid")
+                last.body = {"type": "error", "error": {"type": etype, "message": msg}}
+                last.body_logged = True
+                last.extra["error_from"] = f"the {t.group('cls')} the app printed (line {lineno})"
+            continue
+        log_id, msg = m.group("id"), m.group("msg")
+        tail = {t.group("key"): t.group("value").strip().strip('"') for t in _TAIL_RE.finditer(m.group("tail"))}
+        step_m = _STEP_RE.match(msg)
+        if step_m:
+            step = step_m.group("step")
+            a = by_id.get(log_id)
+            if step == "sending request" or a is None:
+                a = _Attempt(log_id, len(order), lineno)
+                by_id[log_id] = a
+                order.append(a)
+                if "retryOf" in tail:
+                    a.extra["retry_of"] = tail["retryOf"]
+            last = a
+            if step_m.group("open"):
+                obj_text = msg[step_m.start("open"):]
+                if _balanced(obj_text) <= 0:
+                    problem = take(step, a, lineno, obj_text)
+                    if problem is not None:
+                        yield problem
+                else:
+                    pending = (step, a, lineno, [obj_text])
+            elif step.startswith("connection"):
+                a.extra["transport_error"] = "timeout" if "timed out" in step else "connection"
+            continue
+        s = _STATUS_RE.match(msg)
+        if s:
+            a = by_id.get(log_id)
+            if a is None:  # info level: no `sending request` line, a body-less attempt
+                a = _Attempt(log_id, len(order), lineno, url=s.group("url"), method=s.group("method"))
+                by_id[log_id] = a
+                order.append(a)
+                if "retryOf" in tail:
+                    a.extra["retry_of"] = tail["retryOf"]
+            a.status, a.duration_ms = int(s.group("status")), float(s.group("ms"))
+            a.url = a.url or s.group("url")
+            if "request-id" in tail:
+                a.request_id = tail["request-id"]
+            if s.group("outcome"):
+                a.extra["sdk_outcome"] = s.group("outcome")
+                retry = re.search(r"retrying, (\d+) attempts? remaining", s.group("outcome"))
+                if retry:
+                    a.extra["retries_left"] = int(retry.group(1))
+            last = a
     if pending is not None and pending[0]:
         yield LoadIssue(name, f"the log ends inside the object after `{pending[0]}` (the file is cut)", line=pending[2])
         if pending[0] == "sending request" and pending[1] is not None and pending[1].status is None:
@@ -299,21 +295,17 @@ def _read(sniff: Sniff) -> Iterator[Exchange | LoadIssue]:
     roots: dict[str, int] = {}
     attempts: dict[str, int] = {}
     count: dict[str, int] = {}
-    skipped: dict[str, int] = {}
-    loaded = 0
+    tally = CallTally()
     for a in order:
         root = a.extra.get("retry_of") or a.log_id
         count[root] = count.get(root, 0) + 1
         attempts[a.log_id] = count[root]
         roots.setdefault(a.log_id, a.record)
-        got = _exchange(a, name, roots, attempts)
-        if isinstance(got, str):
-            skipped[got] = skipped.get(got, 0) + 1
-            continue
-        loaded += 1
-        yield got
-    if not loaded and skipped:
-        yield skipped_note(name, skipped)
+        got = tally.keep(_exchange(a, name, roots, attempts))
+        if got is not None:
+            yield got
+    if tally.nothing_checked:
+        yield tally.note(name)
 
 
 TS_SDK_DEBUG_LOG = Format("ts-sdk-debug-log", "TypeScript SDK debug log (ANTHROPIC_LOG=debug under Node)",
