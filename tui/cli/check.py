@@ -23,14 +23,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     out = output.console()
     err = output.console(sys.stderr)
     files: list[output.FileReport] = []
-    items: list[output.Located] = []
+    as_json = output.JsonReport(sys.stdout) if args.format == "json" else None
     totals = Totals()
     unreadable = False
 
     def emit(source: Source, f: Finding) -> None:
         item = output.Located(source, f)
-        if args.format == "json":
-            items.append(item)
+        if as_json is not None:
+            as_json.add(item)
         elif args.format == "github":
             print(output.github_line(item))
         else:
@@ -62,8 +62,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                     emit(event.exchange.source, f)
             elif isinstance(event, LogFinding):
                 emit(event.exchange.source, event.finding)
-    if args.format == "json":
-        print(output.json_report(files, items, totals.severities))
+    if as_json is not None:
+        as_json.close(files, totals.severities)
     elif args.format == "text":
         out.print(output.text_summary(totals.severities, files, totals.fixable))
     if unreadable:
