@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from tui.cli.common import Exit, UsageError
 from tui.cli.output import printable
 
-COMMANDS = ("check", "fix", "replay", "export", "convert", "rules", "rule", "open")
+COMMANDS = ("check", "fix", "replay", "export", "convert", "rules", "rule", "open", "proxy")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui.cli import check, convert, export, fix, open as open_cmd, replay, rules
+    from tui.cli import check, convert, export, fix, open as open_cmd, proxy, replay, rules
 
     p = argparse.ArgumentParser(
         prog="payload-doctor",
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_parser(sub)
     export.add_parser(sub)
     convert.add_parser(sub)
+    proxy.add_parser(sub)
 
     r = sub.add_parser("rules", help="list every rule")
     r.add_argument("--format", choices=("text", "json"), default="text")
