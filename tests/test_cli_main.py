@@ -11,7 +11,7 @@ from tui.cli import main as cli_main
 def no_app(monkeypatch):
     """Records what the app would have opened, without opening it."""
     opened = []
-    monkeypatch.setattr("tui.app.app.run", lambda path, record=None: opened.append(path) or 0)
+    monkeypatch.setattr("tui.app.app.run", lambda path, record=None, follow=False: opened.append(path) or 0)
     return opened
 
 

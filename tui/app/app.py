@@ -33,6 +33,8 @@ from tui.core.formats import LoadError, open_log
 from tui.core.model import Exchange, LoadIssue
 
 
+FOLLOW_POLL = 0.5
+"""Seconds between two looks at a followed file."""
 PREVIEW_MESSAGES = 300
 """A first conversation at least this long is drawn before its check ends."""
 
@@ -88,10 +90,12 @@ class PayloadDoctorApp(App[int]):
         self._exit_renderables.append(Text(f"payload-doctor: internal error: {note}{where}", style="red"))
         self._close_messages_no_wait()
 
-    def __init__(self, path: str | Path, *, record: int | None = None) -> None:
+    def __init__(self, path: str | Path, *, record: int | None = None, follow: bool = False) -> None:
         super().__init__()
         self.path = str(path)
         self.start_record = record
+        self.follow = follow
+        """``--follow``: exchanges appended to a JSONL log appear as they are written."""
         self.session: Session | None = None
         self.index: int | None = None
         self.finding_index: int | None = None
@@ -138,17 +142,23 @@ class PayloadDoctorApp(App[int]):
 
         worker = get_current_worker()
         index = None
+        if self.follow:
+            self._wait_for_content(worker)
         try:
             try:
-                index = LogIndex.open(self.path)
+                index = LogIndex.open(self.path, follow=self.follow)
             except NotIndexable:
                 log = open_log(self.path)
         except LoadError as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
+        if self.follow and index is None:
+            self.call_from_thread(self.notify, f"{self.path} is not a JSONL log: it is read once, not followed",
+                                  severity="warning", timeout=15)
         if index is not None:
             session = Session(self.path, index.format, read=index.record)
-            records = self._indexed_records(index, worker)
+            records = self._following(index, worker, lambda: flush(True)) if self.follow \
+                else self._indexed_records(index, worker)
         else:
             kept: dict[int, Exchange] = {}
             session = Session(self.path, log.format, read=lambda n: kept[n])
@@ -162,6 +172,17 @@ class PayloadDoctorApp(App[int]):
         log_found: list[tuple[int, Finding]] = []
         issues: list[LoadIssue] = []
         last = time.monotonic()
+
+        posted_done = False
+
+        def flush(done: bool) -> None:
+            nonlocal batch, log_found, issues, last, posted_done
+            if posted_done and not (batch or log_found or issues):
+                return  # following an idle file: nothing new to post
+            self.call_from_thread(self._add_batch, batch, log_found, issues, index, done)
+            batch, log_found, issues, last = [], [], [], time.monotonic()
+            posted_done = posted_done or done
+
         try:
             for event in check_records(records):
                 if worker.is_cancelled:
@@ -189,13 +210,48 @@ class PayloadDoctorApp(App[int]):
                         issues.append(LoadIssue(rec.source.file, f"could not be shown ({crash_note(exc)})",
                                                 record=rec.source.record, line=rec.source.line))
                 if time.monotonic() - last > 0.25 or len(batch) >= 2000:
-                    self.call_from_thread(self._add_batch, batch, log_found, issues, index)
-                    batch, log_found, issues, last = [], [], [], time.monotonic()
+                    flush(self.follow and index is not None and index.done)
         except Exception as exc:  # the reader itself failed: keep what was read, say where it stopped
             if os.environ.get("PAYLOAD_DOCTOR_STRICT") == "1":
                 raise
             issues.append(LoadIssue(self.path, f"reading stopped here ({crash_note(exc)})"))
-        self.call_from_thread(self._add_batch, batch, log_found, issues, index, True)
+        flush(True)
+
+    def _wait_for_content(self, worker: Any) -> None:
+        """``--follow`` on a file nothing was written to yet (a proxy just started): wait for it."""
+        said = False
+        while not worker.is_cancelled:
+            try:
+                if Path(self.path).stat().st_size > 0:
+                    return
+            except FileNotFoundError:
+                pass  # not created yet: the proxy or guard creates it at its first call
+            except OSError:
+                return  # unreadable: the loader says so
+            if not said:
+                self.call_from_thread(self.set_status, f"following {printable(self.path)}: no exchange yet "
+                                                       f"(new ones appear as they are written)")
+                said = True
+            time.sleep(FOLLOW_POLL)
+
+    def _following(self, index: Any, worker: Any, idle: Any) -> Iterator[Exchange | LoadIssue]:
+        """The indexed records, then, until the app quits, the ones appended to the file: every
+        FOLLOW_POLL seconds the index reads what was added; ``idle`` posts what is pending (the
+        check of a record posts nothing until the next one or a pause)."""
+        yield from self._indexed_records(index, worker)
+        n = len(index)
+        idle()
+        while not worker.is_cancelled:
+            if index.grow():
+                while n < len(index):
+                    yield index.record(n)
+                    n += 1
+                continue
+            idle()
+            if index.problem:
+                self.call_from_thread(self.notify, printable(index.problem), severity="warning", timeout=30)
+                return
+            time.sleep(FOLLOW_POLL)
 
     @staticmethod
     def _indexed_records(index: Any, worker: Any) -> Iterator[Exchange | LoadIssue]:
@@ -272,6 +328,10 @@ class PayloadDoctorApp(App[int]):
             self._select_first()
             (lst if self._list_visible() else self.query_one(ConversationTree)).focus()
         if done:
+            if not session.summaries and self.follow:
+                self.set_status(f"following {printable(self.path)}: no exchange yet (new ones appear as they "
+                                f"are written)")
+                return
             if not session.summaries:
                 self._load_failed(f"{self.path}: no readable exchange"
                                   + (f" ({session.issues[0]})" if session.issues else ""))
@@ -366,6 +426,8 @@ class PayloadDoctorApp(App[int]):
             return
         n = len(self.session)
         loading = "" if self.session.done else " (loading …)"
+        if self.follow:
+            loading += " · following the file"
         here = Totals(exchanges=1)
         for f in st.findings:
             here.add(f)
@@ -895,8 +957,8 @@ def _app_log_handler() -> logging.Handler:
         return logging.NullHandler()
 
 
-def run(path: str, record: int | None = None) -> int:
-    """Entry point for ``payload-doctor [open] FILE``."""
-    app = PayloadDoctorApp(path, record=record)
+def run(path: str, record: int | None = None, follow: bool = False) -> int:
+    """Entry point for ``payload-doctor [open] FILE [--follow]``."""
+    app = PayloadDoctorApp(path, record=record, follow=follow)
     app.run()
     return app.return_code or 0

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     o = sub.add_parser("open", help="open a log in the terminal UI")
     o.add_argument("file", nargs="?", help="the log (default: the bundled demo)")
     o.add_argument("--record", type=int, default=None, help="select this record first")
+    o.add_argument("--follow", action="store_true",
+                   help="keep reading a growing JSONL log (the proxy's, a guard's): new exchanges appear as written")
     o.set_defaults(func=open_cmd.cmd_open)
     return p
 

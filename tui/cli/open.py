@@ -17,7 +17,10 @@ def demo_path() -> Path:
 
 def cmd_open(args: argparse.Namespace) -> int:
     path = args.file or str(demo_path())
-    if not Path(path).exists():  # one line and exit 2, before the app takes the terminal
+    follow = bool(getattr(args, "follow", False))
+    if not Path(path).exists() and not (follow and Path(path).parent.is_dir()):
+        # one line and exit 2, before the app takes the terminal (--follow waits for a file that a
+        # proxy or a guard will create at its first call, in a folder that exists)
         raise UsageError(f"{path}: no such file")
     try:
         from tui.app.app import run  # type: ignore[import-not-found]
@@ -28,4 +31,4 @@ def cmd_open(args: argparse.Namespace) -> int:
         from tui.cli.check import cmd_check
 
         return cmd_check(ns)
-    return run(path, record=args.record)
+    return run(path, record=args.record, follow=follow)

@@ -144,6 +144,19 @@ class _LineSniff(Sniff):
         return Sniff._document.func(self)  # type: ignore[attr-defined]
 
 
+class _FollowSniff(_LineSniff):
+    """Following a growing log: one complete object line (its newline written) is the start of a
+    JSONL log, not a single document — a proxy's log holds one line after its first call."""
+
+    @cached_property
+    def is_jsonl(self) -> bool:
+        if Sniff.is_jsonl.func(self):  # type: ignore[attr-defined]
+            return True
+        head = self.opened.head
+        return (head.lstrip().startswith(b"{") and head.rstrip(b" \t").endswith(b"\n")
+                and len(self.first_lines) == 1 and any(isinstance(r, dict) for r in self.first_records))
+
+
 def _looks_like_jsonl(sniff: Sniff) -> bool:
     """JSONL, possibly with a broken first line: an object line among the first lines."""
     if sniff.is_jsonl:
@@ -270,6 +283,9 @@ class LogIndex:
         self.cancelled = False
         self.problem: str | None = None
         """Why the scan stopped before the end of the data (a damaged gzip stream), if it did."""
+        self.follow = False
+        """Set before scanning to follow a growing file (:meth:`grow`): a last line without its
+        newline is then a record still being written, indexed once its newline arrives."""
         self._cancel = threading.Event()
         self._offsets = array("Q")
         self._lines: array[int] | None = None
@@ -290,7 +306,7 @@ class LogIndex:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path) -> LogIndex:
+    def open(cls, path: str | Path, *, follow: bool = False) -> LogIndex:
         """Detect the format of ``path`` and prepare an (empty) index; nothing is scanned yet.
 
         Raises :class:`LoadError` when the file cannot be read at all and :class:`NotIndexable`
@@ -299,7 +315,7 @@ class LogIndex:
         from tui.core.formats.registry import detect
 
         opened = open_bytes(Path(path))
-        sniff = _LineSniff(opened)
+        sniff = _FollowSniff(opened) if follow else _LineSniff(opened)
         if not _looks_like_jsonl(sniff):
             raise NotIndexable(f"{opened.name}: not JSONL (a single JSON document or a text log), "
                                f"so its format's loader reads it instead of the line index")
@@ -309,6 +325,7 @@ class LogIndex:
             raise NotIndexable(f"{opened.name}: {fmt.name} lines are not one exchange each, so the "
                                f"format's loader reads them in order instead of the line index")
         index = cls(opened, fmt, parse)
+        index.follow = follow
         index._start()
         return index
 
@@ -471,8 +488,31 @@ class LogIndex:
             blank = pos == nl or (buf[pos] in ws and not bytes(buf[pos:nl]).strip())
         self._cur_blank, self._cur_start, self._lineno = blank, start, lineno
 
+    def grow(self) -> bool:
+        """Follow mode: index what was appended since the scan ended; True when records were
+        added.  A plain file only (a gzip stream is not appended to); a file that shrank was
+        replaced or truncated, which :attr:`problem` then says, and nothing more is read."""
+        if self.compressed or self._scan_file is None or not self.done or self._cancel.is_set():
+            return False
+        size = os.fstat(self._scan_file.fileno()).st_size
+        if size < self._pos:
+            self.problem = f"{self.name}: the file shrank while it was followed (truncated or replaced)"
+            return False
+        if size == self._pos:
+            return False
+        before = len(self._offsets)
+        self.total_bytes = size
+        self.done = False
+        for _ in self.scan():
+            pass
+        return len(self._offsets) > before
+
     def _finish(self) -> None:
-        """End of data: a last line without a newline is a record too."""
+        """End of data: a last line without a newline is a record too (when following, one still
+        being written: it is indexed when its newline comes)."""
+        if self.follow:
+            self.done = True
+            return
         if not self._cur_blank:
             self._offsets.append(self._cur_start)
             if self._lines is not None:
