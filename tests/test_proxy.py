@@ -3,11 +3,9 @@ fake Messages API on 127.0.0.1; both servers run in the test, nothing touches th
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,11 +14,10 @@ from typing import Any
 
 import anthropic
 import httpx2
-from aiohttp import web
 
 from tests.fakeapi import FakeAPI, Reply, message, sse_for
 from tui.cli.main import main
-from tui.proxy import Proxy, ProxyConfig
+from tui.proxy import ProxyConfig, running
 
 KEY = "sk-ant-api03-" + "P" * 90 + "AA"
 MODEL = "claude-haiku-4-5-20251001"
@@ -40,36 +37,10 @@ def history(*, text_first: bool) -> list[dict[str, Any]]:
 
 @contextmanager
 def running_proxy(upstream: str, **kw: Any) -> Iterator[tuple[str, ProxyConfig]]:
-    """The proxy on 127.0.0.1 (a free port) in a thread with its own event loop."""
+    """The proxy on 127.0.0.1 (a free port) in a thread, its stderr lines kept."""
     config = ProxyConfig(upstream=upstream, stderr=io.StringIO(), **kw)
-    proxy = Proxy(config)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    box: dict[str, Any] = {}
-
-    async def start() -> None:
-        runner = web.AppRunner(proxy.app)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        box["runner"] = runner
-        host, port = runner.addresses[0][:2]
-        box["url"] = f"http://{host}:{port}"
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    assert ready.wait(10), "the proxy did not start"
-    try:
-        yield box["url"], config
-    finally:
-        asyncio.run_coroutine_threadsafe(box["runner"].cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
+    with running(config) as url:
+        yield url, config
 
 
 def client(url: str) -> anthropic.Anthropic:

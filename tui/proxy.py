@@ -35,6 +35,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -52,7 +54,7 @@ from tui.core.model import Exchange, Source
 from tui.core.redact import redact_text, redact_value
 from tui.core.repair.planner import fix_payload
 
-__all__ = ["MODES", "Proxy", "ProxyConfig"]
+__all__ = ["MODES", "Proxy", "ProxyConfig", "running", "serve"]
 
 MODES = ("record", "warn", "block", "repair")
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
@@ -262,6 +264,48 @@ class Proxy:
         if note:
             parts.append(note)
         print("  ".join(parts), file=self.config.stderr, flush=True)
+
+
+@contextmanager
+def running(config: ProxyConfig, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """The proxy in a background thread with its own event loop, for tests, benchmarks and
+    embedding: yields its URL (``port=0`` picks a free port) and stops it on exit."""
+    proxy = Proxy(config)
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    box: dict[str, Any] = {}
+
+    async def start() -> None:
+        runner = web.AppRunner(proxy.app)
+        await runner.setup()
+        await web.TCPSite(runner, host, port).start()
+        box["runner"] = runner
+        bound_host, bound_port = runner.addresses[0][:2]
+        box["url"] = f"http://{bound_host}:{bound_port}"
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(start())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = exc
+            ready.set()
+            return
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, name="payload-doctor-proxy", daemon=True)
+    thread.start()
+    if not ready.wait(30):
+        raise RuntimeError("the proxy did not start within 30 s")
+    if "error" in box:
+        raise box["error"]
+    try:
+        yield box["url"]
+    finally:
+        asyncio.run_coroutine_threadsafe(box["runner"].cleanup(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
 
 
 def serve(host: str, port: int, config: ProxyConfig) -> None:
