@@ -148,3 +148,36 @@ def test_a_taken_port_is_one_line_and_exit_two(capsys):
         assert main(["proxy", "--port", str(port), "--upstream", "http://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(f"payload-doctor: cannot listen on 127.0.0.1:{port}") and "--port" in err[-1]
+
+
+def test_a_cut_upstream_stream_is_recorded_as_cut(tmp_path: Path):
+    log = tmp_path / "calls.jsonl"
+    events = sse_for(message("This stream will not finish"))
+    with FakeAPI([Reply(200, sse=events, cut_after=4)]) as api, running_proxy(api.url, log=log) as (url, _):
+        try:
+            with client(url).messages.stream(model=MODEL, max_tokens=16,
+                                             messages=[{"role": "user", "content": "hi"}]) as s:
+                s.get_final_message()
+        except (anthropic.APIError, httpx2.HTTPError, ValueError):
+            pass  # the client sees the cut; what matters here is the log
+    [rec] = records(log)
+    defects = rec["extra"].get("stream_defects") or []
+    assert rec["status"] == 200 and (defects or rec["extra"]["proxy"].get("stream_cut")), rec["extra"]
+
+
+async def test_the_proxy_log_opens_in_the_app_with_the_findings_check_reports(tmp_path: Path, capsys):
+    from tests.app.conftest import open_app
+
+    log = tmp_path / "calls.jsonl"
+    with FakeAPI([Reply(200, message())] * 3) as api, running_proxy(api.url, mode="warn", log=log) as (url, _):
+        c = client(url)
+        c.messages.create(model=MODEL, max_tokens=16, messages=history(text_first=False))
+        c.messages.create(model=MODEL, max_tokens=16, messages=history(text_first=True))
+        c.messages.create(model=MODEL, max_tokens=16, messages=[{"role": "user", "content": [{"type": "text", "text": ""}]}])
+    capsys.readouterr()
+    main(["check", "--format", "json", str(log)])
+    from_check = {(f["record"], f["code"], f["path"]) for f in json.loads(capsys.readouterr().out)["findings"]}
+    async with open_app(log) as (app, _pilot):
+        from_app = {(s.record, f.code, f.dotted) for i, s in enumerate(app.session.summaries)
+                    for f in app.session.state(i).findings}
+    assert from_app == from_check and any(code == "P003" for _, code, _ in from_check)
