@@ -15,11 +15,15 @@ from tui.core import apigen, apishapes
 def test_shipped_shape_file_is_what_the_installed_sdk_generates():
     import anthropic
 
+    import difflib
+
     shipped = apigen.OUT.read_text("utf-8")
     fresh = apigen.render(apigen.generate())
+    diff = "\n".join(list(difflib.unified_diff(shipped.splitlines(), fresh.splitlines(), "shipped", "fresh",
+                                                lineterm="", n=2))[:60])
     assert fresh == shipped, (
         f"tui/core/data/api_shapes.json is stale for anthropic {anthropic.__version__}: "
-        f"run `python -m tui.core.apigen`")
+        f"run `python -m tui.core.apigen`\n{diff}")
     assert apishapes.sdk_version() == anthropic.__version__
 
 
