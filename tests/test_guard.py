@@ -14,22 +14,12 @@ import anthropic
 import pytest
 
 from tests.fakeapi import FakeAPI, Reply, message, sse_for
+from tests.payloads import tool_turns as history
 from tui.cli.main import main
 from tui.guard import PayloadRejected, check_request, guard, repair_request
 
 KEY = "sk-ant-api03-" + "G" * 90 + "AA"
 MODEL = "claude-haiku-4-5-20251001"
-
-
-def history(*, text_first: bool) -> list[dict[str, Any]]:
-    """A tool call and its result; with ``text_first`` the result comes after a text block (P003:
-    the API answers 400, and the fix — move the result first — is safe)."""
-    result = {"type": "tool_result", "tool_use_id": "toolu_01A8mGq3kQz7r2cVbXyT5nLd", "content": "delivered"}
-    text = {"type": "text", "text": "What does it say?"}
-    return [{"role": "user", "content": "Where is order NW-10442?"},
-            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01A8mGq3kQz7r2cVbXyT5nLd",
-                                               "name": "get_order", "input": {"order_id": "NW-10442"}}]},
-            {"role": "user", "content": [text, result] if text_first else [result, text]}]
 
 
 TOOLS = [{"name": "get_order", "description": "Look an order up", "input_schema": {

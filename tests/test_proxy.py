@@ -16,6 +16,7 @@ import anthropic
 import httpx2
 
 from tests.fakeapi import FakeAPI, Reply, message, sse_for
+from tests.payloads import tool_turns as history
 from tui.cli.main import main
 from tui.proxy import ProxyConfig, running
 
@@ -24,15 +25,6 @@ MODEL = "claude-haiku-4-5-20251001"
 P001_TEXT = ("messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: "
              "toolu_01A8mGq3kQz7r2cVbXyT5nLd. Each `tool_use` block must have a corresponding `tool_result` "
              "block in the next message.")
-
-
-def history(*, text_first: bool) -> list[dict[str, Any]]:
-    result = {"type": "tool_result", "tool_use_id": "toolu_01A8mGq3kQz7r2cVbXyT5nLd", "content": "delivered"}
-    text = {"type": "text", "text": "What does it say?"}
-    return [{"role": "user", "content": "Where is order NW-10442?"},
-            {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_01A8mGq3kQz7r2cVbXyT5nLd",
-                                               "name": "get_order", "input": {"order_id": "NW-10442"}}]},
-            {"role": "user", "content": [text, result] if text_first else [result, text]}]
 
 
 @contextmanager

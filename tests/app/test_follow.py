@@ -23,6 +23,14 @@ def _lines(n: int, start: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
+async def wait_until(pilot, done, tries: int = 300) -> None:  # type: ignore[no-untyped-def]
+    """Pause until ``done()`` (the loader thread posts as it reads), at most ``tries`` x 20 ms."""
+    for _ in range(tries):
+        if done():
+            return
+        await pilot.pause(0.02)
+
+
 def test_the_index_follows_appends_and_waits_for_a_line_being_written(tmp_path: Path):
     p = tmp_path / "calls.jsonl"
     p.write_text(_lines(2) + _lines(1, 2)[:30])  # the third line is still being written
@@ -44,20 +52,14 @@ async def test_new_exchanges_appear_without_moving_the_selection(tmp_path: Path)
     p.write_text(_lines(3))
     app = PayloadDoctorApp(str(p), follow=True)
     async with app.run_test(size=(160, 48)) as pilot:
-        for _ in range(200):
-            if app.session is not None and len(app.session) == 3 and app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.session is not None and len(app.session) == 3 and app.index is not None, 200)
         assert "following the file" in status(app)
         app.query_one("#exchanges").select_index(0)
         await pilot.pause()
         assert app.index == 0
         with p.open("a") as f:
             f.write(_lines(4, 3))
-        for _ in range(300):
-            if len(app.session) == 7:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: len(app.session) == 7, 300)
         assert len(app.session) == 7 and app.index == 0  # the selection stayed
         assert "of 7" in status(app)
         assert sum(s.errors > 0 for s in app.session.summaries) == 3  # records 1, 3, 5 have errors
@@ -70,16 +72,10 @@ async def test_an_empty_followed_file_waits_instead_of_failing(tmp_path: Path):
     p.write_text("")
     app = PayloadDoctorApp(str(p), follow=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            if "following" in status(app):
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "following" in status(app), 100)
         assert "no exchange yet" in status(app)
         p.write_text(_lines(1))
-        for _ in range(300):
-            if app.session is not None and len(app.session) == 1 and app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.session is not None and len(app.session) == 1 and app.index is not None, 300)
         assert app.index == 0 and "question 0" in rendered(app)
         for w in list(app.workers):
             w.cancel()
@@ -106,16 +102,10 @@ async def test_follow_waits_for_a_file_not_created_yet(tmp_path: Path, capsys):
     assert "no such file" in capsys.readouterr().err
     app = PayloadDoctorApp(str(p), follow=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(100):
-            if "no exchange yet" in status(app):
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: "no exchange yet" in status(app), 100)
         assert "no exchange yet" in status(app)
         p.write_text(_lines(2))
-        for _ in range(300):
-            if app.session is not None and len(app.session) == 2:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.session is not None and len(app.session) == 2, 300)
         assert len(app.session) == 2
         for w in list(app.workers):
             w.cancel()
@@ -128,16 +118,10 @@ async def test_a_followed_log_of_one_line_is_followed(tmp_path: Path):
     p.write_text(_lines(1))
     app = PayloadDoctorApp(str(p), follow=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            if app.session is not None and len(app.session) == 1 and app.index is not None:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: app.session is not None and len(app.session) == 1 and app.index is not None, 200)
         with p.open("a") as f:
             f.write(_lines(1, 1))
-        for _ in range(300):
-            if len(app.session) == 2:
-                break
-            await pilot.pause(0.02)
+        await wait_until(pilot, lambda: len(app.session) == 2, 300)
         assert len(app.session) == 2 and app.index == 0
         for w in list(app.workers):
             w.cancel()
