@@ -84,3 +84,23 @@ def test_every_beta_feature_names_real_sdk_headers_and_a_beta_only_shape():
                            if isinstance(m, dict)), feature
             else:
                 assert spec.get("beta"), feature
+
+
+def test_literal_values_keep_the_order_the_sdk_wrote_whatever_was_imported_first():
+    """`typing` hands back a cached union whose Literal has the values in another order when a
+    module wrote them the other way round first (the SDK's analytics types write
+    `Literal["fast", "standard"]`, `message_create_params` writes `["standard", "fast"]`); the
+    generator reads the order from the annotation's text."""
+    from typing import Literal, Optional
+
+    import anthropic.types.beta.organization.beta_analytics_cost_users_item  # noqa: F401 - writes it first
+    from anthropic.types.beta import message_create_params
+
+    hint = Optional[Literal["fast", "standard"]]
+    assert Optional[Literal["standard", "fast"]] == hint  # equal, so one cached object serves both
+    sources = apigen._annotation_sources(message_create_params.MessageCreateParamsBase)
+    evaluated = {"union": [{"lit": ["fast", "standard"]}, "null"]}
+    fixed = apigen._in_source_order(evaluated, apigen._source_literals(sources["speed"]))
+    assert fixed == {"union": [{"lit": ["standard", "fast"]}, "null"]}
+    shipped = apigen.OUT.read_text("utf-8")
+    assert '"standard",\n         "fast"' in shipped

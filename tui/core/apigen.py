@@ -96,6 +96,7 @@ class _Reader:
         hints = typing.get_type_hints(tp, include_extras=True)
         total = bool(getattr(tp, "__total__", True))
         own = set(getattr(tp, "__annotations__", {}))
+        sources = _annotation_sources(tp)
         for key, hint in hints.items():
             origin = te.get_origin(hint)
             if origin in (te.Required, typing.Required):
@@ -104,11 +105,63 @@ class _Reader:
                 required = False
             else:
                 required = total and key in own
-            entry["keys"][key] = {"type": self.expr(hint), "required": required}
+            typ = self.expr(hint)
+            if key in sources:
+                typ = _in_source_order(typ, _source_literals(sources[key]))
+            entry["keys"][key] = {"type": typ, "required": required}
         config = getattr(tp, "__pydantic_config__", None) or {}
         if config.get("extra") == "allow":
             entry["open"] = True
         return name
+
+
+def _annotation_sources(tp: type) -> dict[str, str]:
+    """The annotation text of each key of a TypedDict, its bases' included (the SDK's modules
+    use ``from __future__ import annotations``, so the text is what the SDK wrote)."""
+    out: dict[str, str] = {}
+    for klass in reversed(getattr(tp, "__mro__", (tp,))):
+        for key, ann in getattr(klass, "__annotations__", {}).items():
+            text = ann.__forward_arg__ if isinstance(ann, typing.ForwardRef) else ann
+            if isinstance(text, str):
+                out[key] = text
+    return out
+
+
+def _source_literals(text: str) -> list[list[Any]]:
+    """The value lists of every ``Literal[...]`` in an annotation's text, in the order written."""
+    import ast
+
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        return []
+    found: list[list[Any]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", getattr(node.value, "attr", "")) == "Literal":
+            elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+            if all(isinstance(e, ast.Constant) for e in elts):
+                found.append([e.value for e in elts])  # type: ignore[attr-defined]
+    return found
+
+
+def _in_source_order(expr: Any, literals: list[list[Any]]) -> Any:
+    """``expr`` with each literal's values in the order the SDK wrote them.
+
+    ``typing`` caches unions by equality and ``Literal`` equality ignores order, so an evaluated
+    ``Optional[Literal["standard", "fast"]]`` can come back as ``Literal["fast", "standard"]``
+    when another module wrote those values the other way round first — which module that is
+    depends on import order, and the API quotes the values in its error texts in its own order.
+    """
+    if isinstance(expr, dict):
+        if "lit" in expr:
+            for written in literals:
+                if len(written) == len(expr["lit"]) and set(map(repr, written)) == set(map(repr, expr["lit"])):
+                    return {**expr, "lit": list(written)}
+            return expr
+        return {k: _in_source_order(v, literals) for k, v in expr.items()}
+    if isinstance(expr, list):
+        return [_in_source_order(v, literals) for v in expr]
+    return expr
 
 
 def _is_pathlike(tp: Any) -> bool:
