@@ -28,21 +28,17 @@ records its status, not its events.
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 import anthropic
 
-from tui.core.check import check_request as _check_request
+from tui.core.calllog import CallLog, finding_refs
+from tui.core.check import check_body
+from tui.core.formats.claude_trace import url_path
 from tui.core.findings import Finding, Severity
-from tui.core.formats.claude_trace import header_dict, url_path
-from tui.core.model import Exchange, Source
-from tui.core.redact import redact_value
 from tui.core.repair.planner import Applied, fix_payload
 
 __all__ = ["Mode", "PayloadGuard", "PayloadRejected", "check_request", "guard", "repair_request"]
@@ -58,9 +54,7 @@ def check_request(body: Any, *, headers: dict[str, str] | None = None) -> list[F
     ``headers`` are the request headers it will be sent with (``anthropic-beta`` decides whether
     a beta-only field is allowed).  The body is not changed.
     """
-    ex = Exchange(source=Source("<request>", 0), format="anthropic-request", request=body,
-                  headers=dict(headers or {}))
-    return _check_request(body, ex)
+    return check_body(body, headers)
 
 
 def repair_request(body: Any, unsafe: bool = False) -> tuple[Any, list[Applied]]:
@@ -105,8 +99,7 @@ class PayloadGuard(anthropic.Middleware):
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.unsafe = unsafe
-        self.log_path = Path(log) if log is not None else None
-        self._lock = threading.Lock()
+        self.log = CallLog(log) if log is not None else None
 
     # -- the middleware ------------------------------------------------------------------------
     def handle(self, request: anthropic.APIRequest, call_next: Any) -> Any:
@@ -125,9 +118,9 @@ class PayloadGuard(anthropic.Middleware):
         request, findings, applied = self._before(request)
         response = await call_next(request)
         body = None
-        if not request.stream and self.log_path is not None:
+        if not request.stream and self.log is not None:
             await response.http_response.aread()
-            body = self._parsed(response.http_response.content)
+            body = self._text(response.http_response.content)
         self._after(request, response, findings, applied, started, response_body=body)
         return response
 
@@ -151,21 +144,19 @@ class PayloadGuard(anthropic.Middleware):
         return request, findings, applied
 
     def _body_of(self, response: Any, request: anthropic.APIRequest) -> Any:
-        if request.stream or self.log_path is None:
+        if request.stream or self.log is None:
             return None  # a stream goes to the caller untouched
         response.http_response.read()
-        return self._parsed(response.http_response.content)
+        return self._text(response.http_response.content)
 
     @staticmethod
-    def _parsed(content: bytes) -> Any:
-        try:
-            return json.loads(content) if content else None
-        except ValueError:
-            return {"raw": content[:4000].decode("utf-8", "replace")}
+    def _text(content: bytes) -> str | None:
+        """The answer as text for the call log (which parses it, an error page included)."""
+        return content.decode("utf-8", "replace") if content else None
 
     def _after(self, request: anthropic.APIRequest, response: Any, findings: list[Finding], applied: list[Applied],
                started: float, *, response_body: Any) -> None:
-        if self.log_path is None:
+        if self.log is None:
             return
         http = response.http_response
         self._write(request, findings, applied, status=http.status_code, headers=dict(http.headers),
@@ -174,36 +165,14 @@ class PayloadGuard(anthropic.Middleware):
     def _write(self, request: anthropic.APIRequest, findings: list[Finding], applied: list[Applied], *,
                blocked: bool = False, status: int | None = None, headers: dict[str, str] | None = None,
                duration_ms: float | None = None, response_body: Any = None) -> None:
-        """One complete native JSONL line per call, appended under a lock (the file can be opened
-        while it grows; concurrent calls never interleave)."""
-        if self.log_path is None:
+        if self.log is None:
             return
-        sent_headers = header_dict({k: v for k, v in dict(request.headers).items() if isinstance(v, str)})
-        got_headers = header_dict(headers or {})
-        ex = Exchange(source=Source(str(self.log_path), 0), format="anthropic-jsonl",
-                      request=redact_value(request.json), status=status, duration_ms=duration_ms,
-                      started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                      headers={**got_headers, **{k: v for k, v in sent_headers.items()
-                                                 if k.lower() in ("anthropic-beta", "anthropic-version")}})
-        ex.request_id = got_headers.get("request-id")
-        if isinstance(response_body, dict):
-            if isinstance(status, int) and status >= 400:
-                ex.error = redact_value(response_body)
-            else:
-                ex.response = redact_value(response_body)
-        ex.extra = {"guard": {
-            "mode": self.mode, "blocked": blocked, "streamed": bool(request.stream),
-            "findings": [{"code": f.code, "severity": f.severity.value, "path": f.dotted} for f in findings],
-            "repaired": [{"code": a.code, "path": a.path, "title": a.title} for a in applied],
-        }}
-        if sent_headers:
-            ex.extra["request_headers"] = sent_headers
-        record = ex.to_native()
-        record.pop("source", None)
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with self._lock:
-            with self.log_path.open("a", encoding="utf-8") as f:
-                f.write(line)
+        self.log.append(request=request.json, request_headers=dict(request.headers), status=status,
+                        response_headers=headers, body=response_body, duration_ms=duration_ms,
+                        extra={"guard": {"mode": self.mode, "blocked": blocked, "streamed": bool(request.stream),
+                                         "findings": finding_refs(findings),
+                                         "repaired": [{"code": a.code, "path": a.path, "title": a.title}
+                                                      for a in applied]}})
 
 
 def guard(client: Any, mode: Mode = "block", *, log: str | Path | None = None, unsafe: bool = False) -> Any:

@@ -38,19 +38,16 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
 from aiohttp import ClientSession, ClientTimeout, web
 
-from tui.core.check import check_request
+from tui.core.calllog import CallLog, finding_refs
+from tui.core.check import check_body
 from tui.core.errors import ErrorClass, classify, parse_error_body
 from tui.core.findings import Finding, Severity
 from tui.core.formats.base import JSON_ERRORS, parse_json
-from tui.core.formats.claude_trace import header_dict
-from tui.core.formats.sse_text import apply_outcome
-from tui.core.model import Exchange, Source
 from tui.core.redact import redact_text, redact_value
 from tui.core.repair.planner import fix_payload
 
@@ -93,7 +90,7 @@ class Proxy:
         self.config = config
         self.upstream = config.upstream.rstrip("/")
         self.rejected: OrderedDict[str, _Rejected] = OrderedDict()
-        self._log_lock = threading.Lock()
+        self.log = CallLog(config.log) if config.log is not None else None
         self.session: ClientSession | None = None
         self.app = web.Application(client_max_size=64 << 20)
         self.app.router.add_route("*", "/{tail:.*}", self.handle)
@@ -119,16 +116,16 @@ class Proxy:
         note = ""
         sent = raw
         extra: dict[str, Any] = {}
+        # What the client sent, hashed: a re-send is recognised by it, repaired or not.
+        key = hashlib.sha256(raw).hexdigest() if checking else ""
+        headers = {k.lower(): v for k, v in request.headers.items()}
         if checking:
             try:
                 body = parse_json(raw) if raw else None
             except JSON_ERRORS:
                 body = None
             if isinstance(body, dict):
-                headers = {k.lower(): v for k, v in request.headers.items()}
-                findings = check_request(body, Exchange(source=Source("<proxy>", 0), format="anthropic-request",
-                                                        request=body, headers=headers))
-            key = hashlib.sha256(raw).hexdigest()
+                findings = check_body(body, headers)
             remembered = self.rejected.get(key)
             if remembered is not None:
                 self._log(request, body, None, remembered.status, remembered.body, started, findings,
@@ -151,8 +148,8 @@ class Proxy:
                     extra = {"repaired": [{"code": a.code, "path": a.path, "title": a.title} for a in result.applied],
                              "original_request": redact_value(body),
                              "original_findings": [{"code": f.code, "path": f.dotted} for f in findings]}
-                    body, findings = result.fixed, check_request(result.fixed)
-        return await self._forward(request, sent, body, findings, started, note, checking, extra)
+                    body, findings = result.fixed, check_body(result.fixed, headers)
+        return await self._forward(request, sent, body, findings, started, note, key, extra)
 
     def _block(self, request: web.Request, body: Any, errors: list[Finding], findings: list[Finding],
                started: float) -> web.Response:
@@ -168,7 +165,7 @@ class Proxy:
                                                             "request-id": rid, "x-should-retry": "false"})
 
     async def _forward(self, request: web.Request, sent: bytes, body: Any, findings: list[Finding], started: float,
-                       note: str, checking: bool, extra: dict[str, Any]) -> web.StreamResponse:
+                       note: str, key: str, extra: dict[str, Any]) -> web.StreamResponse:
         assert self.session is not None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         url = self.upstream + str(request.rel_url)
@@ -205,12 +202,12 @@ class Proxy:
             self._log(request, body, upstream.headers, upstream.status, data, started, findings,
                       extra={**extra, "stream_cut": cut} if cut else extra,
                       encoded=upstream.headers.get("content-encoding"))
-            if checking and upstream.status in (400, 404, 413, 422):
-                self._remember(sent, upstream.status, data, upstream.headers.get("content-type", "application/json"))
+            if key and upstream.status in (400, 404, 413, 422):
+                self._remember(key, upstream.status, data, upstream.headers.get("content-type", "application/json"))
             self._line(request, upstream.status, started, findings, note or (cut or ""))
         return out
 
-    def _remember(self, sent: bytes, status: int, data: bytes, content_type: str) -> None:
+    def _remember(self, key: str, status: int, data: bytes, content_type: str) -> None:
         try:
             err_body: Any = json.loads(data)
         except ValueError:
@@ -218,7 +215,7 @@ class Proxy:
         err = parse_error_body(err_body, status)
         if err is None or classify(err.status, err.type, err.message) is not ErrorClass.STRUCTURAL:
             return
-        self.rejected[hashlib.sha256(sent).hexdigest()] = _Rejected(status, data, content_type)
+        self.rejected[key] = _Rejected(status, data, content_type)
         while len(self.rejected) > REJECTED_MEMORY:
             self.rejected.popitem(last=False)
 
@@ -226,34 +223,17 @@ class Proxy:
     def _log(self, request: web.Request, body: Any, response_headers: Any, status: int | None, data: bytes,
              started: float, findings: list[Finding], *, extra: dict[str, Any] | None = None,
              request_id: str | None = None, encoded: str | None = None) -> None:
-        if self.config.log is None:
+        if self.log is None:
             return
-        got = header_dict(dict(response_headers) if response_headers is not None else {})
-        sent_headers = header_dict(dict(request.headers))
-        ex = Exchange(source=Source(str(self.config.log), 0), format="anthropic-jsonl",
-                      request=redact_value(body) if isinstance(body, dict) else None, status=status,
-                      duration_ms=round((time.monotonic() - started) * 1000, 1),
-                      started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
-                      headers={**got, **{k: v for k, v in sent_headers.items()
-                                         if k.lower() in ("anthropic-version", "anthropic-beta")}})
-        ex.request_id = request_id or got.get("request-id")
-        if data and not encoded:
-            text = data.decode("utf-8", "replace")
-            apply_outcome(ex, text)
-            ex.response = redact_value(ex.response) if ex.response is not None else None
-            ex.error = redact_value(ex.error) if ex.error is not None else None
-        elif encoded:
-            ex.extra["response_note"] = f"the response was {encoded}-encoded; the proxy passed it on as it was"
-        ex.extra.update({"proxy": {"mode": self.config.mode, "method": request.method,
-                                   "path": redact_text(str(request.rel_url)), **(extra or {}),
-                                   "findings": [{"code": f.code, "severity": f.severity.value, "path": f.dotted}
-                                                for f in findings]},
-                         "request_headers": sent_headers})
-        record = ex.to_native()
-        record.pop("source", None)
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with self._log_lock, self.config.log.open("a", encoding="utf-8") as f:
-            f.write(line)
+        proxy = {"mode": self.config.mode, "method": request.method, "path": redact_text(str(request.rel_url)),
+                 **(extra or {}), "findings": finding_refs(findings)}
+        notes = {"response_note": f"the response was {encoded}-encoded; the proxy passed it on as it was"} \
+            if encoded else {}
+        self.log.append(request=body, request_headers=dict(request.headers), status=status,
+                        response_headers=dict(response_headers) if response_headers is not None else None,
+                        body=data.decode("utf-8", "replace") if data and not encoded else None,
+                        duration_ms=round((time.monotonic() - started) * 1000, 1), request_id=request_id,
+                        extra={"proxy": proxy, **notes})
 
     def _line(self, request: web.Request, status: int, started: float, findings: list[Finding], note: str) -> None:
         ms = (time.monotonic() - started) * 1000

@@ -164,6 +164,7 @@ class PayloadDoctorApp(App[int]):
             session = Session(self.path, log.format, read=lambda n: kept[n])
             records = self._kept_records(log, kept)
         self.call_from_thread(self._started, session)
+        records = self._previewing(records)
         from tui.core.filecheck import Checked, LogFinding, check_records
 
         batch: list[tuple[Summary, list[Finding], ExchangeState | None]] = []
@@ -267,21 +268,25 @@ class PayloadDoctorApp(App[int]):
             yield index.record(n)
             n += 1
 
-    def _kept_records(self, log: Any, kept: dict[int, Exchange]) -> Iterator[Exchange | LoadIssue]:
-        first = True
+    @staticmethod
+    def _kept_records(log: Any, kept: dict[int, Exchange]) -> Iterator[Exchange | LoadIssue]:
         for rec in log:
             if isinstance(rec, Exchange):
                 kept[rec.source.record] = rec
-                if first:
-                    first = False
-                    self._maybe_preview(rec)
             yield rec
 
-    def _maybe_preview(self, rec: Exchange) -> None:
-        """From the loader thread: a long first conversation is drawn before its check ends (the
-        check of 5,000 messages takes longer than everything else the first screen needs)."""
-        if conversation_length(rec.request) >= PREVIEW_MESSAGES:
-            self.call_from_thread(self._preview, rec)
+    def _previewing(self, records: Iterator[Exchange | LoadIssue]) -> Iterator[Exchange | LoadIssue]:
+        """From the loader thread, whatever the format: a long first conversation is drawn before
+        its check ends (the check of 5,000 messages takes longer than everything else the first
+        screen needs)."""
+        for rec in records:
+            if isinstance(rec, Exchange):
+                if conversation_length(rec.request) >= PREVIEW_MESSAGES:
+                    self.call_from_thread(self._preview, rec)
+                yield rec
+                break
+            yield rec
+        yield from records
 
     def _preview(self, rec: Exchange) -> None:
         if self.index is not None or not self._alive:

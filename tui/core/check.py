@@ -131,6 +131,14 @@ def check_exchange(exchange: Exchange, rules: Sequence[Rule] | None = None) -> l
     return check_request(exchange.request, exchange, rules)
 
 
+def check_body(body: Any, headers: dict[str, str] | None = None) -> list[Finding]:
+    """The findings for a request about to be sent: ``body`` with the ``headers`` it goes with
+    (``anthropic-beta`` decides whether a beta-only field is allowed).  The guard and the proxy
+    check through this one function."""
+    return check_request(body, Exchange(source=Source("<request>", 0), format="anthropic-request", request=body,
+                                        headers=dict(headers or {})))
+
+
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:
     out = {s.value: 0 for s in Severity}
     for f in findings:

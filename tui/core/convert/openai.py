@@ -42,7 +42,7 @@ class Converted:
     notes: list[str] = field(default_factory=list)
 
 
-class _Notes:
+class Notes:
     """Collects notes once each, in order (the same loss in 40 messages is one note)."""
 
     def __init__(self) -> None:
@@ -96,7 +96,7 @@ _WHY_DROPPED: dict[str, str] = {
 }
 
 
-def _drop_note(notes: _Notes, key: str, value: Any) -> None:
+def _drop_note(notes: Notes, key: str, value: Any) -> None:
     why = _WHY_DROPPED.get(key, "no equivalent in the target API")
     shown = redact_and_shorten(json.dumps(value, ensure_ascii=False, default=str), 40)
     notes.add(f"dropped `{key}` ({shown}): {why}")
@@ -125,7 +125,7 @@ def _with_cache_control(block: dict[str, Any], part: dict[str, Any]) -> dict[str
     return block
 
 
-def _part_to_block(part: Any, notes: _Notes, where: str) -> dict[str, Any] | None:
+def _part_to_block(part: Any, notes: Notes, where: str) -> dict[str, Any] | None:
     """One OpenAI content part (Chat or Responses flavour) → an Anthropic block, or None (noted)."""
     if isinstance(part, str):
         return {"type": "text", "text": part} if part else None
@@ -172,7 +172,7 @@ def _part_to_block(part: Any, notes: _Notes, where: str) -> dict[str, Any] | Non
     return None
 
 
-def _content_to_blocks(content: Any, notes: _Notes, where: str) -> list[dict[str, Any]]:
+def _content_to_blocks(content: Any, notes: Notes, where: str) -> list[dict[str, Any]]:
     if content is None:
         return []
     if isinstance(content, str):
@@ -183,14 +183,14 @@ def _content_to_blocks(content: Any, notes: _Notes, where: str) -> list[dict[str
     return []
 
 
-def _user_content(content: Any, notes: _Notes, where: str) -> str | list[dict[str, Any]]:
+def _user_content(content: Any, notes: Notes, where: str) -> str | list[dict[str, Any]]:
     """A string stays a string (nothing to convert); a part list becomes a block list."""
     if isinstance(content, str):
         return content
     return _content_to_blocks(content, notes, where)
 
 
-def parse_arguments(args: Any, notes: _Notes | None = None, call_id: str = "?") -> dict[str, Any]:
+def parse_arguments(args: Any, notes: Notes | None = None, call_id: str = "?") -> dict[str, Any]:
     """OpenAI ``arguments`` (a JSON string) → ``tool_use.input`` (an object).
 
     ``""``/null mean no arguments.  Anything that is not a JSON object (truncated output) is kept
@@ -213,7 +213,7 @@ def parse_arguments(args: Any, notes: _Notes | None = None, call_id: str = "?") 
     return {"value": parsed}
 
 
-def _system_blocks(content: Any, notes: _Notes, where: str) -> list[dict[str, Any]]:
+def _system_blocks(content: Any, notes: Notes, where: str) -> list[dict[str, Any]]:
     blocks = _content_to_blocks(content, notes, where)
     texts = [b for b in blocks if b.get("type") == "text"]
     if len(texts) != len(blocks):
@@ -228,7 +228,7 @@ def _system_value(blocks: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
     return blocks
 
 
-def _tool_result(call_id: Any, content: Any, notes: _Notes, where: str) -> dict[str, Any]:
+def _tool_result(call_id: Any, content: Any, notes: Notes, where: str) -> dict[str, Any]:
     block: dict[str, Any] = {"type": "tool_result", "tool_use_id": call_id if isinstance(call_id, str) else ""}
     if isinstance(content, str):
         if content:
@@ -243,7 +243,7 @@ def _tool_result(call_id: Any, content: Any, notes: _Notes, where: str) -> dict[
     return block
 
 
-def _convert_tool(tool: Any, notes: _Notes, index: int) -> dict[str, Any] | None:
+def _convert_tool(tool: Any, notes: Notes, index: int) -> dict[str, Any] | None:
     """A Chat (`{type, function: {…}}`) or Responses (flat) function tool → an Anthropic tool."""
     if not isinstance(tool, dict):
         notes.add(f"dropped tools[{index}]: not an object")
@@ -267,7 +267,7 @@ def _convert_tool(tool: Any, notes: _Notes, index: int) -> dict[str, Any] | None
     return out
 
 
-def _convert_tool_choice(choice: Any, notes: _Notes) -> dict[str, Any] | None:
+def _convert_tool_choice(choice: Any, notes: Notes) -> dict[str, Any] | None:
     if choice == "auto":
         return {"type": "auto"}
     if choice == "required":
@@ -282,7 +282,7 @@ def _convert_tool_choice(choice: Any, notes: _Notes) -> dict[str, Any] | None:
     return None
 
 
-def _common_params(src: dict[str, Any], body: dict[str, Any], notes: _Notes, handled: set[str],
+def _common_params(src: dict[str, Any], body: dict[str, Any], notes: Notes, handled: set[str],
                    max_keys: tuple[str, ...]) -> None:
     """The parameters Chat and Responses share: limits, sampling, stop, stream, user, tools."""
     limits = [(k, src[k]) for k in max_keys if _int(src.get(k)) is not None and src[k] > 0]
@@ -344,7 +344,7 @@ def _common_params(src: dict[str, Any], body: dict[str, Any], notes: _Notes, han
     handled.update({"tool_choice", "function_call", "parallel_tool_calls"})
 
 
-def _drop_rest(src: dict[str, Any], handled: set[str], notes: _Notes) -> None:
+def _drop_rest(src: dict[str, Any], handled: set[str], notes: Notes) -> None:
     for key, value in src.items():
         if key not in handled:
             _drop_note(notes, key, value)
@@ -403,7 +403,7 @@ class _Builder:
 def openai_chat_to_anthropic(request: dict[str, Any]) -> Converted:
     """A Chat Completions request body → an Anthropic Messages request body (and notes)."""
     src = request if isinstance(request, dict) else {}
-    notes = _Notes()
+    notes = Notes()
     body: dict[str, Any] = {}
     if "model" in src:
         body["model"] = src["model"]
@@ -446,7 +446,7 @@ def openai_chat_to_anthropic(request: dict[str, Any]) -> Converted:
     return Converted(_ordered(body), notes.items)
 
 
-def _assistant(m: dict[str, Any], out: _Builder, notes: _Notes, where: str, i: int) -> str | None:
+def _assistant(m: dict[str, Any], out: _Builder, notes: Notes, where: str, i: int) -> str | None:
     """Append an assistant message; return the id made up for a legacy ``function_call``, if any."""
     blocks: list[dict[str, Any]] = []
     thinking = m.get("thinking_blocks")
@@ -508,7 +508,7 @@ def openai_responses_to_anthropic(request: dict[str, Any]) -> Converted:
     items are dropped (their encrypted content only means something to OpenAI).
     """
     src = request if isinstance(request, dict) else {}
-    notes = _Notes()
+    notes = Notes()
     body: dict[str, Any] = {}
     if "model" in src:
         body["model"] = src["model"]
@@ -568,7 +568,7 @@ def openai_responses_to_anthropic(request: dict[str, Any]) -> Converted:
 
 # -- Anthropic → Chat Completions ------------------------------------------------------------------
 
-def _block_to_part(block: Any, notes: _Notes, where: str) -> dict[str, Any] | None:
+def _block_to_part(block: Any, notes: Notes, where: str) -> dict[str, Any] | None:
     if not isinstance(block, dict):
         return None
     kind = block.get("type")
@@ -598,7 +598,7 @@ def _parts_value(parts: list[dict[str, Any]], was_string: bool) -> str | list[di
     return parts
 
 
-def _tool_message(block: dict[str, Any], notes: _Notes) -> dict[str, Any]:
+def _tool_message(block: dict[str, Any], notes: Notes) -> dict[str, Any]:
     content = block.get("content")
     if isinstance(content, list):
         parts = [{"type": "text", "text": b.get("text", "")} for b in content
@@ -621,7 +621,7 @@ def anthropic_to_openai_chat(request: dict[str, Any]) -> Converted:
     cache breakpoints) is dropped and noted.
     """
     src = request if isinstance(request, dict) else {}
-    notes = _Notes()
+    notes = Notes()
     body: dict[str, Any] = {}
     if "model" in src:
         body["model"] = src["model"]

@@ -27,9 +27,11 @@ are not in a history: every exchange is marked ``partial_request``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
+from tui.core.convert.openai import Notes
 from tui.core.formats.base import JSON_ERRORS, Format, Sniff, iter_jsonl, json_problem, load_document, parse_json
 from tui.core.formats.openai import CHAT, first_values, is_claude_model
 from tui.core.media_types import image_block_from_url
@@ -59,13 +61,7 @@ def _detect(sniff: Sniff) -> bool:
 
 # -- parts → blocks ----------------------------------------------------------------------------------
 
-class _Notes(list[str]):
-    def add(self, text: str) -> None:
-        if text not in self:
-            self.append(text)
-
-
-def _args(part: dict[str, Any], notes: _Notes) -> Any:
+def _args(part: dict[str, Any], notes: Notes) -> Any:
     """``args`` is an object or the model's JSON text (OpenAI-style providers keep it as text)."""
     args = part.get("args")
     if isinstance(args, str):
@@ -80,8 +76,6 @@ def _args(part: dict[str, Any], notes: _Notes) -> Any:
 
 
 def _as_text(value: Any) -> str:
-    import json
-
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
@@ -91,14 +85,12 @@ def retry_text(part: dict[str, Any]) -> str:
     if isinstance(content, str):
         description = content
     else:
-        import json
-
         errors = content if isinstance(content, list) else [content]
         description = f"{len(errors)} validation errors: {json.dumps(errors, indent=2, ensure_ascii=False)}"
     return f"{description}\n\nFix the errors and try again."
 
 
-def _user_items(content: Any, notes: _Notes) -> list[dict[str, Any]]:
+def _user_items(content: Any, notes: Notes) -> list[dict[str, Any]]:
     """A ``user-prompt`` content (text, or a list of text / ``image-url`` / ``binary`` items)."""
     items = content if isinstance(content, list) else [content]
     out: list[dict[str, Any]] = []
@@ -120,7 +112,7 @@ def _user_items(content: Any, notes: _Notes) -> list[dict[str, Any]]:
     return out
 
 
-def _request_blocks(parts: list[Any], notes: _Notes) -> tuple[list[str], list[dict[str, Any]]]:
+def _request_blocks(parts: list[Any], notes: Notes) -> tuple[list[str], list[dict[str, Any]]]:
     """A ``request`` message → (its system texts, the blocks of its user message, in part order)."""
     system: list[str] = []
     blocks: list[dict[str, Any]] = []
@@ -145,7 +137,7 @@ def _request_blocks(parts: list[Any], notes: _Notes) -> tuple[list[str], list[di
     return system, blocks
 
 
-def _response_blocks(parts: list[Any], notes: _Notes) -> list[dict[str, Any]]:
+def _response_blocks(parts: list[Any], notes: Notes) -> list[dict[str, Any]]:
     """A ``response`` message → Anthropic content blocks (what pydantic-ai sends back next turn)."""
     blocks: list[dict[str, Any]] = []
     for part in parts:
@@ -175,7 +167,7 @@ def _response_blocks(parts: list[Any], notes: _Notes) -> list[dict[str, Any]]:
 
 # -- the Chat Completions form, for other providers ----------------------------------------------------
 
-def _chat_request_messages(parts: list[Any], notes: _Notes) -> list[dict[str, Any]]:
+def _chat_request_messages(parts: list[Any], notes: Notes) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for part in parts:
         kind = part.get("part_kind") if isinstance(part, dict) else None
@@ -209,7 +201,7 @@ def _chat_request_messages(parts: list[Any], notes: _Notes) -> list[dict[str, An
     return out
 
 
-def _chat_assistant(parts: list[Any], notes: _Notes) -> dict[str, Any]:
+def _chat_assistant(parts: list[Any], notes: Notes) -> dict[str, Any]:
     texts = [p.get("content") for p in parts if isinstance(p, dict) and p.get("part_kind") == "text"
              and isinstance(p.get("content"), str)]
     calls = [{"id": p.get("tool_call_id") or "", "type": "function",
@@ -252,7 +244,7 @@ def _usage(usage: Any, anthropic: bool) -> dict[str, Any]:
     return out
 
 
-def _response(message: dict[str, Any], index: int, anthropic: bool, notes: _Notes) -> dict[str, Any]:
+def _response(message: dict[str, Any], index: int, anthropic: bool, notes: Notes) -> dict[str, Any]:
     model, _ = _provider(message)
     rid = message.get("provider_response_id") or message.get("vendor_id") or f"pydantic-ai-message-{index}"
     finish = message.get("finish_reason")
@@ -272,7 +264,7 @@ def _response(message: dict[str, Any], index: int, anthropic: bool, notes: _Note
             "usage": _usage(message.get("usage"), False)}
 
 
-def _request(history: list[dict[str, Any]], model: str | None, anthropic: bool, notes: _Notes) -> dict[str, Any]:
+def _request(history: list[dict[str, Any]], model: str | None, anthropic: bool, notes: Notes) -> dict[str, Any]:
     body: dict[str, Any] = {"model": model} if model else {}
     requests = [m for m in history if m["kind"] == "request"]
     instructions = requests[-1].get("instructions") if requests else None
@@ -337,7 +329,7 @@ def history_exchanges(name: str, history: list[Any], *, first_record: int = 0,
             continue
         ends_pending = m["kind"] == "request"
         model, anthropic = (last_model, last_anthropic) if ends_pending else _provider(m)
-        notes = _Notes()
+        notes = Notes()
         history_before = [x for _, x in messages[: pos + 1 if ends_pending else pos]]
         request = _request(history_before, model, anthropic, notes)
         response = None if ends_pending else _response(m, i, anthropic, notes)
@@ -349,8 +341,8 @@ def history_exchanges(name: str, history: list[Any], *, first_record: int = 0,
         when = _timestamp(m)
         if when is not None:
             extra["pydantic_ai"]["timestamp"] = when
-        if notes:
-            extra["notes"] = list(notes)
+        if notes.items:
+            extra["notes"] = list(notes.items)
         yield Exchange(source=Source(name, record, line), format="pydantic-ai", request=request, response=response,
                        status=None if ends_pending else 200,
                        started_at=_timestamp(m),
