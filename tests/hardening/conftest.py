@@ -30,6 +30,16 @@ MEMORY_CAP = 1 << 30
 """Address space of a CLI run on a big input: half of the 2 GB file, so reading it whole fails."""
 
 
+def fuzz_settings(examples: int):  # type: ignore[no-untyped-def]
+    """Hypothesis settings of the CLI fuzzers: bounded, derandomized (CI runs the same inputs
+    every time), no example database, no per-example deadline (the test has its own)."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(max_examples=examples, derandomize=True, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                           HealthCheck.data_too_large])
+
+
 def request(text: str = "What is the weather in Paris?", **extra: Any) -> dict[str, Any]:
     return {"model": MODEL, "max_tokens": 256, "messages": [{"role": "user", "content": text}], **extra}
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.hardening.conftest import SAMPLES, cli
+from tests.hardening.conftest import SAMPLES, cli, fuzz_settings
 
 FILES = [p for p in sorted(SAMPLES.rglob("*")) if p.is_file() and p.suffix in (".json", ".jsonl", ".har")]
 
@@ -66,8 +66,7 @@ def mutants(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @pytest.mark.deadline(600)
-@settings(max_examples=400, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@fuzz_settings(400)
 @given(mutant=mutants())
 def test_no_mutation_of_a_sample_is_an_internal_error(capsys, tmp_path, mutant):
     suffix, body = mutant

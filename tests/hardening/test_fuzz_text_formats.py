@@ -8,10 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.hardening.conftest import SAMPLES, cli
+from tests.hardening.conftest import SAMPLES, cli, fuzz_settings
 
 TEXT = (".log", ".txt", ".yaml", ".yml", ".httprr")
 FILES = [p for p in sorted(SAMPLES.rglob("*")) if p.is_file() and p.suffix in TEXT]
@@ -45,8 +45,7 @@ def test_there_is_a_text_sample_of_each_kind():
 
 
 @pytest.mark.deadline(600)
-@settings(max_examples=300, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@fuzz_settings(300)
 @given(mutant=damaged())
 def test_no_line_damage_of_a_text_sample_is_an_internal_error(capsys, tmp_path, mutant):
     name, text = mutant
