@@ -39,3 +39,21 @@ def test_doc_text_renders_inline_markdown() -> None:
     assert t.plain == "The API rejects messages.1 and tool_use, not 2 * 3."
     styles = {t.plain[s.start:s.end]: str(s.style) for s in t.spans}
     assert styles == {"rejects": "bold", "messages.1": "bold cyan", "tool_use": "bold cyan", "not": "italic"}
+
+
+def test_a_rule_without_a_fix_says_so_once() -> None:
+    """S002's doc says "None automatic: compact …": the pane shows that, not "No automatic fix.
+    None automatic"; a rule whose doc does not start with "None" keeps the plain "No automatic fix."."""
+    from tui.app.widgets.detail import finding_view
+    from tui.core.findings import Finding, Severity
+
+    def shown(code: str) -> str:
+        rule = get_rule(code)
+        f = Finding(code=code, name=rule.name, severity=Severity.WARNING, message="m", path=())
+        return " ".join(_plain(finding_view(f)).split())
+
+    assert "None automatic: compact or summarise" in shown("S002") and "No automatic fix" not in shown("S002")
+    # near miss: a finding without a fix whose rule's Fix section says what to do (P001 names its
+    # repair), so the pane says plainly that this one has no automatic fix
+    assert not _section(get_rule("P001").docs, "Fix").startswith("None")
+    assert "No automatic fix." in shown("P001")

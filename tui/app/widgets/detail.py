@@ -114,7 +114,8 @@ def finding_view(f: Finding) -> RenderableType:
         parts.append(t)
     elif rule is not None:
         fix_doc = _section(rule.docs, "Fix").split("\n\n", 1)[0]
-        t = Text("No automatic fix. ", style="dim")
+        # Most such docs say so themselves ("None automatic: …", "None needed."): no second "No".
+        t = Text("" if fix_doc.startswith("None") else "No automatic fix. ", style="dim")
         parts.append(t.append_text(doc_text(fix_doc)) if fix_doc else t)
     return Group(*parts, Text(""))
 
